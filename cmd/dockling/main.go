@@ -1,0 +1,43 @@
+// Command dockling is a small, daemonless container runtime built to teach
+// how containers work, one kernel feature at a time.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/dockling/dockling/sandbox/nsinit"
+)
+
+func main() {
+	// The re-exec'd child takes a fast path: it runs before cobra builds the
+	// command tree, because every microsecond here is paid by every container.
+	if len(os.Args) > 1 && os.Args[1] == nsinit.Command {
+		nsinit.Main()
+		return
+	}
+	os.Exit(execute(os.Args[1:]))
+}
+
+// exitError carries a process exit code up to main without printing anything:
+// `dockling step 2 -- sh -c 'exit 7'` must exit 7, quietly.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+func execute(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	// One line, naming the problem and the fix.
+	fmt.Fprintf(os.Stderr, "dockling: %v\n", err)
+	return 1
+}

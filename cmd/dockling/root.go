@@ -1,0 +1,28 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dockling",
+		Short: "A container runtime built from scratch, to learn how containers work",
+		Long: `dockling builds a container one kernel feature at a time.
+
+Walk the steps (each adds one isolation layer to the one before), read the
+lessons, and use the everyday docker-like commands once you know what they do.`,
+		Example: `  dockling doctor                 # does this kernel have what we need?
+  dockling step                   # list the steps
+  dockling step 2 --explain -- sh # a shell in new namespaces, every kernel call shown
+  dockling step 2 --script        # the same by hand, as a bash script
+  dockling lesson namespaces      # read the lesson`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newVersionCmd(),
+		newInitCmd(),
+	)
+	return root
+}

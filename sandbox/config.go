@@ -1,0 +1,55 @@
+// Package sandbox builds and runs containers. A Config says what to build;
+// Run (the parent side) and nsinit (the child side, after a re-exec) do it.
+//
+// Both `dockling step N` and `dockling run` describe what they want as a
+// Config, so every isolation layer is written exactly once, here.
+package sandbox
+
+// Namespace names one Linux namespace by its /proc/<pid>/ns/ file name.
+type Namespace string
+
+const (
+	NSUTS   Namespace = "uts"
+	NSPID   Namespace = "pid"
+	NSMount Namespace = "mnt"
+	NSIPC   Namespace = "ipc"
+	NSNet   Namespace = "net"
+)
+
+// AllNamespaces are the namespaces step 2 (and every container) gets.
+var AllNamespaces = []Namespace{NSUTS, NSPID, NSMount, NSIPC, NSNet}
+
+// Config is everything the runner needs to start one container. It crosses
+// from parent to child as JSON over a pipe, never as a joined string, so
+// arguments with spaces survive.
+type Config struct {
+	// Args is the command to run; Args[0] is looked up in PATH inside the root.
+	Args []string `json:"args"`
+	Env  []string `json:"env,omitempty"`
+	// Cwd is the working directory inside the container ("/" when empty).
+	Cwd string `json:"cwd,omitempty"`
+
+	// Rootfs is the host directory that becomes "/". Empty means the host's "/".
+	Rootfs string `json:"rootfs,omitempty"`
+	// Chroot changes "/" with chroot(2): the step 1 way, escapable by root.
+	Chroot bool `json:"chroot,omitempty"`
+	// PivotRoot changes "/" with pivot_root(2) inside a new mount namespace and
+	// detaches the old root, so there is nothing left to escape to.
+	PivotRoot bool `json:"pivotRoot,omitempty"`
+
+	Namespaces []Namespace `json:"namespaces,omitempty"`
+	Hostname   string      `json:"hostname,omitempty"`
+
+	// Explain asks both sides to report every kernel operation as it happens.
+	Explain bool `json:"explain,omitempty"`
+}
+
+// Has reports whether the config asks for namespace ns.
+func (c *Config) Has(ns Namespace) bool {
+	for _, n := range c.Namespaces {
+		if n == ns {
+			return true
+		}
+	}
+	return false
+}
