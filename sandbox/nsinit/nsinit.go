@@ -1,12 +1,134 @@
-// Package nsinit is the child side of a container start: it runs in the
-// re-executed dockling, already inside the new namespaces, and turns the
-// process into the container's command.
+// Package nsinit is the child side of a container start. It runs in the
+// re-executed dockling, already inside the new namespaces (the kernel made
+// them at clone time), finishes the setup from in there, and then replaces
+// itself with the user's command.
 package nsinit
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/explain"
+	"golang.org/x/sys/unix"
+)
 
 // Command is the hidden argv[1] that makes dockling act as the child.
 const Command = "init"
 
 // Main runs the child side and never returns.
 func Main() {
-	panic("nsinit: not written yet")
+	// Our two pipes arrive without close-on-exec (that is how fds are
+	// inherited); mark them now so the user's command never sees them.
+	unix.CloseOnExec(sandbox.ConfigFD)
+	unix.CloseOnExec(sandbox.MessageFD)
+	msgs := json.NewEncoder(os.NewFile(sandbox.MessageFD, "messages"))
+	fail := func(code int, err error) {
+		_ = msgs.Encode(sandbox.ChildMsg{Error: err.Error(), Code: code})
+		os.Exit(code)
+	}
+
+	// Blocks until the parent closes its end: the config, then "go".
+	data, err := io.ReadAll(os.NewFile(sandbox.ConfigFD, "config"))
+	if err != nil {
+		fail(1, fmt.Errorf("read config from parent: %w", err))
+	}
+	var cfg sandbox.Config
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		fail(1, fmt.Errorf("decode config from parent: %w", err))
+	}
+	if len(cfg.Args) == 0 {
+		fail(1, errors.New("no command to run"))
+	}
+
+	var rec *explain.Recorder
+	if cfg.Explain {
+		rec = explain.New(func(e explain.Event) { _ = msgs.Encode(sandbox.ChildMsg{Event: &e}) })
+	}
+	if err := explain.Run(sandbox.ChildPlan(&cfg), rec, explain.Child); err != nil {
+		fail(1, fmt.Errorf("set up the container: %w", err))
+	}
+
+	cwd := cfg.Cwd
+	if cwd == "" {
+		cwd = "/"
+	}
+	if err := unix.Chdir(cwd); err != nil {
+		fail(1, fmt.Errorf("working directory %q: %w", cwd, err))
+	}
+	path, err := lookPath(cfg.Args[0], cfg.Env)
+	if err != nil {
+		fail(127, err)
+	}
+	closeExtraFDs()
+	rec.Record(explain.Child, fmt.Sprintf("execve(%q, %q, env)", path, cfg.Args), "exec "+explain.QuoteArgs(cfg.Args),
+		"this process becomes the command; its PID stays the same")
+	err = unix.Exec(path, cfg.Args, cfg.Env)
+	code := 126
+	if errors.Is(err, unix.ENOENT) {
+		// The file is there but its ELF interpreter or #! program is not.
+		code = 127
+	}
+	fail(code, fmt.Errorf("cannot run %s: %w", path, err))
+}
+
+// lookPath finds a command the way a shell would, but with the container's
+// PATH and in the container's root (we are already inside it).
+func lookPath(name string, env []string) (string, error) {
+	if strings.Contains(name, "/") {
+		if err := executable(name); err != nil {
+			return "", fmt.Errorf("command %q: %w", name, err)
+		}
+		return name, nil
+	}
+	pathVar := "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			pathVar = v
+		}
+	}
+	for _, dir := range filepath.SplitList(pathVar) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		if executable(p) == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("command %q not found in the container (PATH=%s)", name, pathVar)
+}
+
+func executable(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return errors.Unwrap(err) // drop the "stat path:" prefix; callers name the path
+	}
+	if st.IsDir() || st.Mode()&0o111 == 0 {
+		return errors.New("not an executable file")
+	}
+	return nil
+}
+
+// closeExtraFDs marks every descriptor above stderr close-on-exec, so no
+// host file the runtime happened to hold leaks into the container (the class
+// of bug behind runc's CVE-2024-21626). close_range needs Linux 5.11; older
+// kernels (CentOS 7's 3.10) take the loop.
+func closeExtraFDs() {
+	if unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC) == nil {
+		return
+	}
+	var lim unix.Rlimit
+	max := 1024
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &lim) == nil && lim.Cur < 1<<20 {
+		max = int(lim.Cur)
+	}
+	for fd := 3; fd < max; fd++ {
+		unix.CloseOnExec(fd)
+	}
 }

@@ -1,0 +1,97 @@
+package sandbox
+
+import (
+	"fmt"
+
+	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/rootfs"
+	"golang.org/x/sys/unix"
+)
+
+// ChildPlan lists what the child does inside its new namespaces, in order,
+// before it becomes the user's command. It is pure: nothing happens until
+// explain.Run, so --script can print the same plan without running it.
+func ChildPlan(c *Config) []explain.Op {
+	var ops []explain.Op
+	if c.Has(NSMount) {
+		ops = append(ops, rootfs.MakePrivate())
+	}
+	if c.Has(NSUTS) && c.Hostname != "" {
+		ops = append(ops, setHostname(c.Hostname))
+	}
+	if c.Has(NSNet) {
+		ops = append(ops, loopbackUp())
+	}
+	switch {
+	case c.PivotRoot:
+		ops = append(ops, rootfs.BindSelf(c.Rootfs), rootfs.MountProc(c.Rootfs), rootfs.MountSys(c.Rootfs))
+		ops = append(ops, rootfs.MountDev(c.Rootfs)...)
+		ops = append(ops, rootfs.PivotRoot(c.Rootfs)...)
+	case c.Chroot:
+		ops = append(ops, rootfs.Chroot(c.Rootfs)...)
+	}
+	return ops
+}
+
+func setHostname(name string) explain.Op {
+	return explain.Op{
+		Call:  fmt.Sprintf("sethostname(%q)", name),
+		Shell: "hostname " + explain.Quote(name),
+		Why:   "changes the name only in this UTS namespace; the host keeps its own",
+		Do:    func() error { return unix.Sethostname([]byte(name)) },
+	}
+}
+
+// loopbackUp brings up "lo". A new network namespace starts with only a
+// loopback device, and it is down: even 127.0.0.1 would not answer.
+func loopbackUp() explain.Op {
+	return explain.Op{
+		Call:  `ioctl(sock, SIOCSIFFLAGS, {"lo", IFF_UP})`,
+		Shell: "ip link set lo up",
+		Why:   "a new network namespace has only lo, and it starts down",
+		Do: func() error {
+			fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			ifr, err := unix.NewIfreq("lo")
+			if err != nil {
+				return err
+			}
+			if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+				return err
+			}
+			ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+			return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
+		},
+	}
+}
+
+// cloneFlags maps namespaces to the clone(2) flags that create them, and to
+// the unshare(1) options that do the same from a shell.
+var cloneFlags = []struct {
+	ns    Namespace
+	flag  uintptr
+	name  string
+	shell string
+}{
+	{NSUTS, unix.CLONE_NEWUTS, "CLONE_NEWUTS", "--uts"},
+	{NSPID, unix.CLONE_NEWPID, "CLONE_NEWPID", "--pid"},
+	{NSMount, unix.CLONE_NEWNS, "CLONE_NEWNS", "--mount"},
+	{NSIPC, unix.CLONE_NEWIPC, "CLONE_NEWIPC", "--ipc"},
+	{NSNet, unix.CLONE_NEWNET, "CLONE_NEWNET", "--net"},
+}
+
+// Cloneflags returns the flags for the child's clone(2), their names, and the
+// unshare(1) options that create the same namespaces.
+func (c *Config) Cloneflags() (flags uintptr, names, shellOpts []string) {
+	for _, cf := range cloneFlags {
+		if c.Has(cf.ns) {
+			flags |= cf.flag
+			names = append(names, cf.name)
+			shellOpts = append(shellOpts, cf.shell)
+		}
+	}
+	return flags, names, shellOpts
+}

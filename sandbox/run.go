@@ -1,0 +1,191 @@
+package sandbox
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/dockling/dockling/sandbox/explain"
+	"golang.org/x/sys/unix"
+)
+
+// Process is how the runner wires a container to the outside world.
+type Process struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Explain, when set, receives every kernel operation of both sides in
+	// the order they happen.
+	Explain func(explain.Event)
+	// Started, when set, is called with the child's host PID once it exists,
+	// before it is released to run (tests use it to look at /proc/<pid>).
+	Started func(pid int)
+}
+
+// Result is how the container's command ended.
+type Result struct {
+	Pid      int
+	ExitCode int // 128+n when killed by signal n, as shells report it
+	Signal   syscall.Signal
+}
+
+// Run starts cfg's command in a new container and waits for it to end.
+//
+// The parent re-executes its own binary (/proc/self/exe) as the child. The
+// kernel creates the namespaces at that clone, so the child is born inside
+// them; it then reads the config from a pipe, finishes the setup from the
+// inside (nsinit) and execs the command.
+func Run(cfg *Config, p Process) (*Result, error) {
+	var rec *explain.Recorder
+	if p.Explain != nil {
+		rec = explain.New(p.Explain)
+		cfg.Explain = true
+	}
+	stdin, stdout, stderr := p.Stdin, p.Stdout, p.Stderr
+	if stdin == nil {
+		stdin = os.Stdin
+	}
+	if stdout == nil {
+		stdout = os.Stdout
+	}
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+
+	configR, configW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("config pipe: %w", err)
+	}
+	msgR, msgW, err := os.Pipe()
+	if err != nil {
+		configR.Close()
+		configW.Close()
+		return nil, fmt.Errorf("message pipe: %w", err)
+	}
+	defer msgR.Close()
+	defer configW.Close()
+
+	flags, names, unshareOpts := cfg.Cloneflags()
+	cmd := exec.Command("/proc/self/exe", "init")
+	cmd.Args[0] = "dockling"
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.ExtraFiles = []*os.File{configR, msgW} // fds 3 and 4 in the child
+	cmd.Env = []string{}                       // the child gets its env from the config, not ours
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: flags,
+		// If dockling dies, the container must not live on unsupervised.
+		Pdeathsig: syscall.SIGKILL,
+	}
+
+	call := "clone(SIGCHLD)"
+	if len(names) > 0 {
+		call = fmt.Sprintf("clone(%s|SIGCHLD)", strings.Join(names, "|"))
+	}
+	shell := "(a plain fork: no new namespaces)"
+	if len(unshareOpts) > 0 {
+		shell = "unshare " + strings.Join(unshareOpts, " ") + " --fork"
+	}
+	rec.Record(explain.Parent, call+" then execve(\"/proc/self/exe\", [\"dockling\", \"init\"])", shell,
+		"the kernel creates the namespaces as it creates the child")
+
+	// Ignore ^C and ^\ while the command runs: the terminal sends them to the
+	// command too (same process group), and it decides what they mean.
+	// Termination requests sent to dockling itself are passed on.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, unix.SIGINT, unix.SIGQUIT, unix.SIGTERM, unix.SIGHUP)
+	defer signal.Stop(sigs)
+
+	if err := cmd.Start(); err != nil {
+		configR.Close()
+		msgW.Close()
+		return nil, startError(err, names)
+	}
+	configR.Close()
+	msgW.Close()
+	res := &Result{Pid: cmd.Process.Pid}
+	if p.Started != nil {
+		p.Started(res.Pid)
+	}
+
+	// Release the child: the config, then EOF.
+	if err := json.NewEncoder(configW).Encode(cfg); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return nil, fmt.Errorf("send config to child: %w", err)
+	}
+	configW.Close()
+
+	childErr := make(chan *ChildError, 1)
+	go func() { childErr <- readMessages(msgR, p.Explain) }()
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var waitErr error
+wait:
+	for {
+		select {
+		case s := <-sigs:
+			if s == unix.SIGTERM || s == unix.SIGHUP {
+				_ = cmd.Process.Signal(s)
+			}
+		case waitErr = <-done:
+			break wait
+		}
+	}
+	cerr := <-childErr
+
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
+		switch {
+		case ws.Signaled():
+			res.Signal = ws.Signal()
+			res.ExitCode = 128 + int(ws.Signal())
+		default:
+			res.ExitCode = ws.ExitStatus()
+		}
+	} else if waitErr != nil {
+		return res, fmt.Errorf("wait for container: %w", waitErr)
+	}
+	if cerr != nil {
+		return res, cerr
+	}
+	return res, nil
+}
+
+// readMessages relays the child's explain events until the pipe closes and
+// returns the setup error the child reported, if any.
+func readMessages(r io.Reader, sink func(explain.Event)) *ChildError {
+	var last *ChildError
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		var m ChildMsg
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			continue
+		}
+		if m.Event != nil && sink != nil {
+			sink(*m.Event)
+		}
+		if m.Error != "" {
+			last = &ChildError{Msg: m.Error, Code: m.Code}
+		}
+	}
+	return last
+}
+
+// startError turns a failed clone into advice: most often a namespace the
+// kernel was built without, or no permission to create it.
+func startError(err error, namespaces []string) error {
+	switch {
+	case errors.Is(err, unix.EPERM):
+		return fmt.Errorf("create namespaces (%s): %w; run as root (sudo) and see \"dockling doctor\"", strings.Join(namespaces, ", "), err)
+	case errors.Is(err, unix.EINVAL), errors.Is(err, unix.ENOSYS):
+		return fmt.Errorf("this kernel cannot create namespaces %s: %w; run \"dockling doctor\" to see which are missing", strings.Join(namespaces, ", "), err)
+	}
+	return fmt.Errorf("start container: %w", err)
+}
