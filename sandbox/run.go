@@ -87,12 +87,12 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if len(names) > 0 {
 		call = fmt.Sprintf("clone(%s|SIGCHLD)", strings.Join(names, "|"))
 	}
-	shell := "(a plain fork: no new namespaces)"
+	shell, why := "", "a plain fork: the child shares every namespace with the host"
 	if len(unshareOpts) > 0 {
 		shell = "unshare " + strings.Join(unshareOpts, " ") + " --fork"
+		why = "the kernel creates the namespaces as it creates the child"
 	}
-	rec.Record(explain.Parent, call+" then execve(\"/proc/self/exe\", [\"dockling\", \"init\"])", shell,
-		"the kernel creates the namespaces as it creates the child")
+	rec.Record(explain.Parent, call+` then execve("/proc/self/exe", ["dockling", "init"])`, shell, why)
 
 	// Ignore ^C and ^\ while the command runs: the terminal sends them to the
 	// command too (same process group), and it decides what they mean.

@@ -65,7 +65,7 @@ func execLine(cfg *Config) string {
 		}
 		return fmt.Sprintf("exec chroot %s %s", explain.Quote(cfg.Rootfs), cmd)
 	}
-	if cwd != "/" || cfg.PivotRoot {
+	if cwd != "/" {
 		return fmt.Sprintf("cd %s\nexec %s", explain.Quote(cwd), cmd)
 	}
 	return "exec " + cmd

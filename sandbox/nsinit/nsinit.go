@@ -66,7 +66,7 @@ func Main() {
 		fail(127, err)
 	}
 	closeExtraFDs()
-	rec.Record(explain.Child, fmt.Sprintf("execve(%q, %q, env)", path, cfg.Args), "exec "+explain.QuoteArgs(cfg.Args),
+	rec.Record(explain.Child, fmt.Sprintf("execve(%q, [%s], env)", path, quoteList(cfg.Args)), "exec "+explain.QuoteArgs(cfg.Args),
 		"this process becomes the command; its PID stays the same")
 	err = unix.Exec(path, cfg.Args, cfg.Env)
 	code := 126
@@ -131,4 +131,13 @@ func closeExtraFDs() {
 	for fd := 3; fd < max; fd++ {
 		unix.CloseOnExec(fd)
 	}
+}
+
+// quoteList prints argv as C would write it: "a", "b".
+func quoteList(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return strings.Join(q, ", ")
 }

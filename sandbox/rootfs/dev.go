@@ -34,10 +34,12 @@ func MountDev(root string) []explain.Op {
 		ops = append(ops, mknod(filepath.Join(dev, d.name), d.major, d.minor))
 	}
 	ops = append(ops,
+		mkdir(filepath.Join(dev, "pts")),
 		mountOp("devpts", filepath.Join(dev, "pts"), "devpts", unix.MS_NOSUID|unix.MS_NOEXEC,
 			"newinstance,ptmxmode=0666,mode=0620,gid=5", "MS_NOSUID|MS_NOEXEC",
 			"a private set of pseudo-terminals, not the host's /dev/pts"),
 		symlink("pts/ptmx", filepath.Join(dev, "ptmx")),
+		mkdir(filepath.Join(dev, "shm")),
 		mountOp("shm", filepath.Join(dev, "shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC,
 			"mode=1777,size=65536k", "MS_NOSUID|MS_NODEV|MS_NOEXEC", "shared memory for this IPC namespace"),
 		symlink("/proc/self/fd", filepath.Join(dev, "fd")),
@@ -59,6 +61,14 @@ func mknod(path string, major, minor uint32) explain.Op {
 			// mknod applies the umask; set the mode we promised.
 			return unix.Chmod(path, 0o666)
 		},
+	}
+}
+
+func mkdir(path string) explain.Op {
+	return explain.Op{
+		Call:  fmt.Sprintf(`mkdir(%q, 0755)`, path),
+		Shell: "mkdir -p " + q(path),
+		Do:    func() error { return os.MkdirAll(path, 0o755) },
 	}
 }
 
