@@ -1,0 +1,162 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Manager is one container's cgroup, whichever cgroup version the host runs.
+type Manager interface {
+	// Path is where a learner can look: the v2 directory, or on v1 the
+	// memory controller's directory.
+	Path() string
+	// Apply moves process pid into the cgroup, in every hierarchy.
+	Apply(pid int) error
+	// Usage reads the counters the kernel keeps for the cgroup.
+	Usage() (Usage, error)
+	// OOMKilled tells whether the kernel's OOM killer struck inside the
+	// cgroup, from the cgroup's own event counters (an exit status of 137
+	// only says SIGKILL, not who sent it).
+	OOMKilled() (bool, error)
+	// Procs lists the processes in the cgroup.
+	Procs() ([]int, error)
+	// Destroy kills what is left inside and removes the cgroup. Calling it
+	// again, or on a cgroup already gone, is fine.
+	Destroy() error
+	// Files lists every mkdir, write and rmdir made so far, in order.
+	Files() []FileWrite
+}
+
+// Usage is what the kernel counted for a cgroup. A counter the kernel does
+// not have (pids.peak before 6.13 on v2, oom_kill before 4.13 on v1) reads 0.
+type Usage struct {
+	MemoryPeak, MemoryCurrent int64 // bytes
+	OOMKills                  int64 // processes the OOM killer killed in here
+	Pids, PidsPeak            int64
+	PidsRefused               int64 // forks refused at pids.max ("max" in pids.events)
+	CPUUsage                  time.Duration
+	NrPeriods, NrThrottled    int64 // CFS periods, and those in which the quota ran out
+	ThrottledTime             time.Duration
+}
+
+// New creates the cgroup for container name with limits l and returns its
+// manager. The cgroup is <hierarchy root>/dockling/<name> in every hierarchy
+// it needs, e.g. /sys/fs/cgroup/memory/dockling/web on v1 and
+// /sys/fs/cgroup/dockling/web on v2.
+//
+// Why under the root and not under the runner's own cgroup (where a shell
+// started by systemd sits in user.slice/session-N.scope, and this build
+// machine's shell in memory:/process_api/...)? Three reasons:
+//   - a container must not share its runner's limits, nor die with the
+//     runner's session when systemd tears it down;
+//   - on v2 the runner's cgroup holds a process (the runner), and the "no
+//     internal processes" rule forbids handing controllers to children of a
+//     cgroup with processes; the root is exempt, and /dockling holds none;
+//   - a fixed place lets Load and CleanupAll find containers after the
+//     runner was killed, without knowing where that runner had been.
+//
+// Docker's cgroupfs driver makes the same choice (/sys/fs/cgroup/.../docker/<id>).
+func New(name string, l Limits) (Manager, error) { return realHost.new(name, l) }
+
+// Load reattaches to the cgroup of an existing container, e.g. to clean up
+// after the runner was killed with SIGKILL.
+func Load(name string) (Manager, error) { return realHost.load(name) }
+
+// CleanupAll kills and removes every dockling cgroup on the host, for
+// `dockling system reset` and for tests that check they leaked nothing.
+func CleanupAll() error { return realHost.cleanupAll() }
+
+func (h *host) new(name string, l Limits) (Manager, error) {
+	if err := validName(name); err != nil {
+		return nil, err
+	}
+	if err := l.validate(); err != nil {
+		return nil, err
+	}
+	hs, err := h.hierarchies()
+	if err != nil {
+		return nil, err
+	}
+	mode, err := h.mode(hs)
+	if err != nil {
+		return nil, err
+	}
+	if mode == V2 {
+		return newV2(h, hs, name, l)
+	}
+	// Hybrid hosts keep every controller in v1; their unified tree only
+	// tracks processes for systemd, so it is left alone.
+	return newV1(h, hs, name, l)
+}
+
+func (h *host) load(name string) (Manager, error) {
+	if err := validName(name); err != nil {
+		return nil, err
+	}
+	hs, err := h.hierarchies()
+	if err != nil {
+		return nil, err
+	}
+	mode, err := h.mode(hs)
+	if err != nil {
+		return nil, err
+	}
+	if mode == V2 {
+		return loadV2(h, hs, name)
+	}
+	return loadV1(h, hs, name)
+}
+
+// cleanupAll looks in every mounted hierarchy, whatever the mode, so that a
+// cgroup left by a run under another layout is found as well.
+func (h *host) cleanupAll() error {
+	hs, err := h.hierarchies()
+	if err != nil {
+		return err
+	}
+	rec := &recorder{h: h}
+	var errs []error
+	seen := map[string]bool{}
+	for _, hy := range hs {
+		parent := filepath.Join(hy.Mountpoint, parentName)
+		if seen[parent] {
+			continue
+		}
+		seen[parent] = true
+		entries, err := os.ReadDir(parent)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("list %s: %w", h.unprefix(parent), err))
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() {
+				errs = append(errs, destroyDir(rec, filepath.Join(parent, e.Name()), false))
+			}
+		}
+		if err := rec.rmdir(parent); err != nil && !os.IsNotExist(err) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validName keeps a container name to one path element, so a name can never
+// point the cgroup somewhere else ("../../init.scope").
+func validName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00\n") {
+		return fmt.Errorf("invalid container name %q for a cgroup: use letters, digits, '-', '_' or '.'", name)
+	}
+	return nil
+}
+
+// alreadyExists is the error for a second container with the same name.
+func alreadyExists(name, dir string) error {
+	return fmt.Errorf("a cgroup for container %q already exists at %s: remove the old container (dockling rm %s) or run \"dockling system reset\"", name, dir, name)
+}
