@@ -156,7 +156,7 @@ qemu_status=${PIPESTATUS[0]}
 set -e
 echo "cgroup2-vm: guest ran $(($(date +%s) - start))s"
 
-code=$(tr -d '\r' <"$log" | grep -a '^DOCKLING-VM-EXIT=' | tail -n 1 | cut -d= -f2)
+code=$(tr -d '\r' <"$log" | grep -a '^DOCKLING-VM-EXIT=' | tail -n 1 | cut -d= -f2 || true)
 if [ -z "$code" ]; then
   [ "$qemu_status" -eq 124 ] && die "guest timed out after ${timeout_s}s without finishing"
   die "guest never reported an exit code (qemu exit $qemu_status); see the console output above"
