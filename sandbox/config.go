@@ -5,6 +5,8 @@
 // Config, so every isolation layer is written exactly once, here.
 package sandbox
 
+import "github.com/dockling/dockling/sandbox/cgroups"
+
 // Namespace names one Linux namespace by its /proc/<pid>/ns/ file name.
 type Namespace string
 
@@ -40,6 +42,10 @@ type Config struct {
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	Hostname   string      `json:"hostname,omitempty"`
 
+	// Cgroup, when set, puts the container in a control group of its own
+	// with these limits. The parent does this; the child never sees it.
+	Cgroup *CgroupSpec `json:"cgroup,omitempty"`
+
 	// Explain asks both sides to report every kernel operation as it happens.
 	Explain bool `json:"explain,omitempty"`
 }
@@ -52,4 +58,10 @@ func (c *Config) Has(ns Namespace) bool {
 		}
 	}
 	return false
+}
+
+// CgroupSpec names the container's cgroup and its limits.
+type CgroupSpec struct {
+	Name   string         `json:"name"`
+	Limits cgroups.Limits `json:"limits"`
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/explain"
 	"golang.org/x/sys/unix"
 )
@@ -33,6 +34,10 @@ type Result struct {
 	Pid      int
 	ExitCode int // 128+n when killed by signal n, as shells report it
 	Signal   syscall.Signal
+	// Usage and OOMKilled are read from the container's cgroup, if it had
+	// one, after the command ended and before the cgroup was removed.
+	Usage     *cgroups.Usage
+	OOMKilled bool
 }
 
 // Run starts cfg's command in a new container and waits for it to end.
@@ -71,6 +76,19 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	defer msgR.Close()
 	defer configW.Close()
 
+	// The cgroup comes first: a bad limit fails before any process exists.
+	var cg cgroups.Manager
+	cgSeen := 0
+	if cfg.Cgroup != nil {
+		if cg, err = cgroups.New(cfg.Cgroup.Name, cfg.Cgroup.Limits); err != nil {
+			configR.Close()
+			configW.Close()
+			msgW.Close()
+			return nil, err
+		}
+		cgSeen = recordCgroupFiles(rec, cg, cgSeen, "a control group of its own, with the limits")
+	}
+
 	flags, names, unshareOpts := cfg.Cloneflags()
 	cmd := exec.Command("/proc/self/exe", "init")
 	cmd.Args[0] = "dockling"
@@ -104,6 +122,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if err := cmd.Start(); err != nil {
 		configR.Close()
 		msgW.Close()
+		destroyCgroup(cg)
 		return nil, startError(err, names)
 	}
 	configR.Close()
@@ -112,11 +131,23 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if p.Started != nil {
 		p.Started(res.Pid)
 	}
+	if cg != nil {
+		// The child is still blocked on its config pipe, so it joins the
+		// cgroup before it runs a single instruction of the user's command.
+		if err := cg.Apply(res.Pid); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			destroyCgroup(cg)
+			return nil, err
+		}
+		cgSeen = recordCgroupFiles(rec, cg, cgSeen, "the child joins the cgroup before it is released")
+	}
 
 	// Release the child: the config, then EOF.
 	if err := json.NewEncoder(configW).Encode(cfg); err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		destroyCgroup(cg)
 		return nil, fmt.Errorf("send config to child: %w", err)
 	}
 	configW.Close()
@@ -140,6 +171,17 @@ wait:
 	}
 	cerr := <-childErr
 
+	if cg != nil {
+		if u, err := cg.Usage(); err == nil {
+			res.Usage = &u
+		}
+		res.OOMKilled, _ = cg.OOMKilled()
+		if err := cg.Destroy(); err != nil {
+			return res, fmt.Errorf("remove cgroup: %w", err)
+		}
+		recordCgroupFiles(rec, cg, cgSeen, "the command ended: remove its cgroup")
+	}
+
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok {
 		switch {
 		case ws.Signaled():
@@ -155,6 +197,14 @@ wait:
 		return res, cerr
 	}
 	return res, nil
+}
+
+// destroyCgroup removes a cgroup on a path that already failed; the first
+// error is the one worth reporting, so this one is dropped.
+func destroyCgroup(cg cgroups.Manager) {
+	if cg != nil {
+		_ = cg.Destroy()
+	}
 }
 
 // readMessages relays the child's explain events until the pipe closes and

@@ -11,7 +11,7 @@ import (
 type Snapshot struct {
 	Mounts    map[string]bool // mount points from /proc/self/mountinfo
 	Processes map[string]bool // "/proc/pid exe" of processes run from our binaries or state root
-	Cgroups   map[string]bool // directories named dockling* under /sys/fs/cgroup
+	Cgroups   map[string]bool // container cgroups: directories below a dockling/ parent
 }
 
 // Take records the host's mounts, our processes and our cgroups now.
@@ -36,7 +36,7 @@ func (e *Env) Take() (Snapshot, error) {
 		if err != nil || !d.IsDir() {
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), "dockling") {
+		if filepath.Base(filepath.Dir(path)) == "dockling" {
 			s.Cgroups[path] = true
 		}
 		return nil

@@ -160,3 +160,29 @@ func validName(name string) error {
 func alreadyExists(name, dir string) error {
 	return fmt.Errorf("a cgroup for container %q already exists at %s: remove the old container (dockling rm %s) or run \"dockling system reset\"", name, dir, name)
 }
+
+// Names lists the container cgroups under dockling/ in any mounted
+// hierarchy, so leftovers of a runner killed with SIGKILL can be found.
+func Names() ([]string, error) { return realHost.names() }
+
+func (h *host) names() ([]string, error) {
+	hs, err := h.hierarchies()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, hy := range hs {
+		entries, err := os.ReadDir(filepath.Join(hy.Mountpoint, parentName))
+		if err != nil {
+			continue // no dockling parent in this hierarchy
+		}
+		for _, e := range entries {
+			if e.IsDir() && !seen[e.Name()] {
+				seen[e.Name()] = true
+				out = append(out, e.Name())
+			}
+		}
+	}
+	return out, nil
+}
