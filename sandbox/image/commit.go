@@ -69,9 +69,8 @@ func (s *Store) commitImage(ref, source string, cfg v1.ConfigFile, layers []stor
 			AnnotationImageID: cfgDigest.String(),
 		},
 	}
-	if err := s.setRef(ref, desc); err != nil {
+	if err := s.setRef(ref, desc); err != nil { // also adds the ref annotation
 		return nil, err
 	}
-	desc.Annotations[AnnotationRefName] = ref
 	return s.loadImage(desc)
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // twoLayerImage builds a synthetic image whose upper layer deletes,
@@ -113,10 +114,12 @@ func TestFlatRootfsIsACopyMadeOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Now()
 	flat, err := s.FlatRootfs(img)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("flat copy of %d bytes in %v", img.Size, time.Since(start))
 	if err := os.WriteFile(filepath.Join(flat, "etc/hostname"), []byte("changed\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
