@@ -100,8 +100,11 @@ func childEnv() []string {
 }
 
 // killAndReap ends every child and collects its exit status, so none is
-// left running or as a zombie.
-func (r forkResult) killAndReap() {
+// left running or as a zombie. It forgets the pids afterwards: once reaped,
+// a pid may be given to an unrelated process, which a second call must not
+// kill.
+func (r *forkResult) killAndReap() {
+	defer func() { r.pids = nil }()
 	for _, pid := range r.pids {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
