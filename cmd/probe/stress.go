@@ -145,8 +145,8 @@ type spinResult struct {
 // spin keeps GOMAXPROCS goroutines busy until d has passed, then asks the
 // kernel how much CPU time the process actually got. Under a cgroup CPU
 // quota cpu/wall drops to the quota, whatever the number of cores. (Since Go
-// 1.25 the runtime also lowers GOMAXPROCS to a cgroup's CPU limit; we print
-// it so that is visible too.)
+// 1.25 the runtime also lowers GOMAXPROCS towards a cgroup's CPU limit,
+// though not below 2; we print it so that is visible too.)
 func spin(d time.Duration) (spinResult, error) {
 	procs := runtime.GOMAXPROCS(0)
 	start := time.Now()
