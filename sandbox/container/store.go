@@ -33,7 +33,9 @@ func (s *Store) recordPath(id string) string { return filepath.Join(s.dir, id, "
 
 // lockAll serialises changes to the set of containers (names must stay
 // unique even when two `dockling run --name web` race).
-func (s *Store) lockAll() (*fsutil.Lock, error) { return fsutil.LockFile(filepath.Join(s.dir, ".lock")) }
+func (s *Store) lockAll() (*fsutil.Lock, error) {
+	return fsutil.LockFile(filepath.Join(s.dir, ".lock"))
+}
 
 // Lock serialises changes to one container's record.
 func (s *Store) Lock(id string) (*fsutil.Lock, error) {

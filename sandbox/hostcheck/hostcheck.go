@@ -18,6 +18,7 @@ import (
 
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/cgroups"
+	"github.com/dockling/dockling/sandbox/fsutil"
 )
 
 // Status is the verdict of one check.
@@ -109,7 +110,7 @@ func (h Host) withDefaults() Host {
 		h.FSType = statfsType
 	}
 	if h.DirentTypes == nil {
-		h.DirentTypes = direntTypesWork
+		h.DirentTypes = fsutil.DirentTypesWork
 	}
 	if h.CgroupMode == nil {
 		h.CgroupMode = cgroups.DetectMode

@@ -1,4 +1,4 @@
-package hostcheck
+package fsutil
 
 import (
 	"bytes"
@@ -11,19 +11,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// probeName is the file direntTypesWork creates and looks for.
+// probeName is the file DirentTypesWork creates and looks for.
 const probeName = "dtype-probe"
 
-// errNoProbeEntry means getdents did not return the file just created.
-var errNoProbeEntry = errors.New("probe file not found by getdents")
+// ErrNoProbeEntry means getdents did not return the file just created.
+var ErrNoProbeEntry = errors.New("probe file not found by getdents")
 
-// direntTypesWork is the default Host.DirentTypes. It asks the filesystem
+// DirentTypesWork asks the filesystem
 // the question overlayfs asks: when I list a directory, does each entry say
 // whether it is a file or a directory? It makes a scratch directory in dir,
 // puts one regular file in it and reads the entries with getdents64(2), the
 // call behind readdir(3) and `ls`.
-func direntTypesWork(dir string) (bool, error) {
-	scratch, err := os.MkdirTemp(dir, ".dockling-doctor-")
+func DirentTypesWork(dir string) (bool, error) {
+	scratch, err := os.MkdirTemp(dir, ".dockling-dtype-")
 	if err != nil {
 		return false, fmt.Errorf("make a scratch directory: %w", err)
 	}
@@ -42,18 +42,18 @@ func direntTypesWork(dir string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("getdents64 %s: %w", scratch, err)
 	}
-	types, err := parseDirents(buf[:n])
+	types, err := ParseDirents(buf[:n])
 	if err != nil {
 		return false, err
 	}
 	t, ok := types[probeName]
 	if !ok {
-		return false, errNoProbeEntry
+		return false, ErrNoProbeEntry
 	}
 	return t != unix.DT_UNKNOWN, nil
 }
 
-// parseDirents decodes the records getdents64 fills the buffer with and maps
+// ParseDirents decodes the records getdents64 fills the buffer with and maps
 // each name to its d_type. Each record is a struct linux_dirent64:
 //
 //	offset  0: d_ino    uint64  inode number
@@ -61,7 +61,7 @@ func direntTypesWork(dir string) (bool, error) {
 //	offset 16: d_reclen uint16  length of this record, padding included
 //	offset 18: d_type   uint8   DT_REG, DT_DIR, ... or DT_UNKNOWN (0)
 //	offset 19: d_name   NUL-terminated name
-func parseDirents(buf []byte) (map[string]uint8, error) {
+func ParseDirents(buf []byte) (map[string]uint8, error) {
 	const nameOffset = 19
 	out := map[string]uint8{}
 	for len(buf) > 0 {
