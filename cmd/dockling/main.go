@@ -20,11 +20,20 @@ func main() {
 	os.Exit(execute(os.Args[1:]))
 }
 
-// exitError carries a process exit code up to main without printing anything:
-// `dockling step 2 -- sh -c 'exit 7'` must exit 7, quietly.
-type exitError struct{ code int }
+// exitError carries a process exit code up to main: `dockling step 2 --
+// sh -c 'exit 7'` must exit 7, quietly; a command missing from the image
+// exits 127 as a shell would, with one line saying so.
+type exitError struct {
+	code int
+	err  error // printed when set
+}
 
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+func (e exitError) Error() string {
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return fmt.Sprintf("exit status %d", e.code)
+}
 
 func execute(args []string) int {
 	root := newRootCmd()
@@ -35,6 +44,9 @@ func execute(args []string) int {
 	}
 	var ee exitError
 	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(os.Stderr, "dockling: %v\n", ee.err)
+		}
 		return ee.code
 	}
 	// One line, naming the problem and the fix.

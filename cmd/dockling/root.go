@@ -21,6 +21,9 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(
+		newStepCmd(),
+		newLessonCmd(),
+		newDoctorCmd(),
 		newVersionCmd(),
 		newInitCmd(),
 	)
