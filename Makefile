@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOBUILD  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 PREFIX   ?= /usr/local
 
-.PHONY: all build deps demo test test-unit test-integration bench lint clean
+.PHONY: all build deps demo test test-unit test-integration test-cgroup2 bench lint clean
 
 all: build
 
@@ -24,7 +24,7 @@ demo: build
 deps:
 	@bash .ci/deps.sh
 
-test: deps lint test-unit test-integration
+test: deps lint test-unit test-integration test-cgroup2
 
 # Unit tests need no root and touch nothing outside temporary directories.
 test-unit:
@@ -34,6 +34,19 @@ test-unit:
 # Each package checks afterwards that it leaked no mount, process or cgroup.
 test-integration:
 	$(GO) test -count=1 -p 1 -tags integration -run Integration ./...
+
+# The same cgroup and step tests on a cgroup v2 kernel: Debian's cloud kernel
+# booted under qemu (software emulation) with cgroup_no_v1=all. The test
+# binaries and dockling are built here and copied into the VM's initramfs.
+VM_TESTS := ./sandbox/cgroups ./steps
+# The --script tests run bash and util-linux inside the VM, as a learner would.
+VM_TOOLS := /bin/bash /usr/bin/unshare /usr/bin/nsenter /usr/bin/mount /usr/bin/umount /usr/sbin/pivot_root
+VM_RUN   := Integration(Step[0-3]|Escape|Script|ExitCode|Cgroup|OOM|Pids|CPU|Limits|Load|Destroy|Mode)
+test-cgroup2: build
+	rm -rf $(BIN)/vm && mkdir -p $(BIN)/vm
+	for p in $(VM_TESTS); do CGO_ENABLED=0 $(GO) test -c -tags integration -o $(BIN)/vm/ $$p || exit 1; done
+	bash .ci/cgroup2-vm/run.sh -t 600 $(BIN)/vm/*.test $(BIN)/dockling $(BIN)/probe $(BIN)/dockling-lessons $(VM_TOOLS) -- \
+	  sh -c 'cd /tmp && for t in /dockling/bin/*.test; do echo "== $$t"; DOCKLING_TEST_BIN=/dockling/bin $$t -test.count=1 -test.v -test.run "$(VM_RUN)" || exit 1; done'
 
 bench: build
 	$(GO) run ./cmd/dockling-bench -bin $(BIN)

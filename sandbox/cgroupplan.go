@@ -77,27 +77,25 @@ func cgroupScript(spec *CgroupSpec) (setup, teardown []string, err error) {
 	return setup, teardown, nil
 }
 
-// SweepCgroups removes cgroups whose names start with prefix and that hold
-// no process any more: what a runner killed with SIGKILL left behind (its
-// container died with it, through the parent-death signal, but nobody was
-// left to rmdir the cgroup).
-func SweepCgroups(prefix string) error {
+// SweepCgroups removes the cgroups whose names start with prefix and that
+// stale says are left over: what a runner killed with SIGKILL left behind.
+// Its container normally died with it (parent-death signal), but nobody was
+// left to rmdir the cgroup; any process still inside is killed first.
+func SweepCgroups(prefix string, stale func(name string) bool) error {
 	names, err := cgroups.Names()
 	if err != nil {
 		return err
 	}
 	var errs []error
 	for _, n := range names {
-		if !strings.HasPrefix(n, prefix) {
+		if !strings.HasPrefix(n, prefix) || !stale(n) {
 			continue
 		}
 		m, err := cgroups.Load(n)
 		if err != nil {
-			continue // already gone, or half gone: Load says which; nothing to do here
+			continue // already gone, or half gone: nothing left to do here
 		}
-		if procs, err := m.Procs(); err == nil && len(procs) == 0 {
-			errs = append(errs, m.Destroy())
-		}
+		errs = append(errs, m.Destroy())
 	}
 	return errors.Join(errs...)
 }

@@ -115,6 +115,20 @@ cat >"$root/init" <<'INIT'
 #!/bin/busybox sh
 # PID 1 of the test VM: mount the kernel filesystems, load modules, run the
 # command, report its exit code on the console, power off.
+#
+# The initramfs is "rootfs", which pivot_root refuses to move (it is the
+# bottom of every mount tree). Containers pivot_root, so first copy
+# everything onto a tmpfs and make that the root, as distributions' early
+# boot does with switch_root.
+if [ ! -e /.switched ]; then
+  /bin/busybox mkdir -p /newroot
+  /bin/busybox mount -t tmpfs -o mode=755 root /newroot
+  for d in /*; do
+    [ "$d" = /newroot ] || /bin/busybox cp -a "$d" /newroot/
+  done
+  /bin/busybox touch /newroot/.switched
+  exec /bin/busybox switch_root /newroot /init
+fi
 /bin/busybox --install -s /bin
 export PATH=/dockling/bin:/bin HOME=/root
 mount -t devtmpfs dev /dev

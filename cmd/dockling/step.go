@@ -123,9 +123,13 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 		if cfg.Cgroup.Limits, err = o.limits.limits(); err != nil {
 			return err
 		}
-		cfg.Cgroup.Name = fmt.Sprintf("step%d-%s", n, container.ShortID(container.NewID()))
-		// Runs killed with SIGKILL leave an empty cgroup; tidy those first.
-		_ = sandbox.SweepCgroups("step")
+		// The name says which runner owns the cgroup (PID and start time),
+		// so a later run can tell the leftovers of a SIGKILLed runner.
+		cfg.Cgroup.Name, err = stepCgroupName(n)
+		if err != nil {
+			return err
+		}
+		_ = sandbox.SweepCgroups("step", stepRunnerGone)
 	}
 	imgName := ""
 	if step.UsesImage {
@@ -245,4 +249,26 @@ func limitArgs(o stepOptions) []string {
 		out = append(out, "--pids-limit", fmt.Sprint(l.pidsLimit))
 	}
 	return out
+}
+
+// stepCgroupName is step<N>-<runner pid>-<runner start time>.
+func stepCgroupName(n int) (string, error) {
+	pid := os.Getpid()
+	start, err := container.ProcessStart(pid)
+	if err != nil {
+		return "", fmt.Errorf("read own start time: %w", err)
+	}
+	return fmt.Sprintf("step%d-%d-%d", n, pid, start), nil
+}
+
+// stepRunnerGone reports whether the runner named in a step cgroup's name
+// has exited (or its PID now belongs to another process).
+func stepRunnerGone(name string) bool {
+	var n, pid int
+	var start uint64
+	if _, err := fmt.Sscanf(name, "step%d-%d-%d", &n, &pid, &start); err != nil {
+		return false // not ours to judge
+	}
+	now, err := container.ProcessStart(pid)
+	return err != nil || now != start
 }
