@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/dockling/dockling/sandbox/explain"
 	"github.com/dockling/dockling/sandbox/rootfs"
@@ -24,11 +25,31 @@ func ChildPlan(c *Config) []explain.Op {
 	}
 	switch {
 	case c.PivotRoot:
-		ops = append(ops, rootfs.BindSelf(c.Rootfs), rootfs.MountProc(c.Rootfs), rootfs.MountSys(c.Rootfs))
+		if o := c.Overlay; o != nil && len(o.Lower) > 0 {
+			ops = append(ops, rootfs.MountOverlay(o.Lower, o.Upper, o.Work, c.Rootfs)...)
+		} else {
+			ops = append(ops, rootfs.BindSelf(c.Rootfs))
+		}
+		ops = append(ops, rootfs.MountProc(c.Rootfs), rootfs.MountSys(c.Rootfs))
 		ops = append(ops, rootfs.MountDev(c.Rootfs)...)
 		ops = append(ops, rootfs.PivotRoot(c.Rootfs)...)
 	case c.Chroot:
 		ops = append(ops, rootfs.Chroot(c.Rootfs)...)
+	}
+	return ops
+}
+
+// ParentPlan lists what the parent prepares on the host before the clone.
+func ParentPlan(c *Config) []explain.Op {
+	var ops []explain.Op
+	if o := c.Overlay; o != nil {
+		for _, d := range []string{o.Upper, o.Work, c.Rootfs} {
+			ops = append(ops, explain.Op{
+				Call: fmt.Sprintf("mkdir(%q, 0755)", d), Shell: "mkdir -p " + explain.Quote(d),
+				Do: func() error { return os.MkdirAll(d, 0o755) },
+			})
+		}
+		ops[0].Why = "the container's own writable layer, its scratch space and mount point"
 	}
 	return ops
 }

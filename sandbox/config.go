@@ -39,6 +39,11 @@ type Config struct {
 	// detaches the old root, so there is nothing left to escape to.
 	PivotRoot bool `json:"pivotRoot,omitempty"`
 
+	// Overlay, when set, makes Rootfs an overlay mount of the image's
+	// layers plus a writable upper directory, mounted inside the new mount
+	// namespace (so it vanishes with the container; nothing to unmount).
+	Overlay *OverlaySpec `json:"overlay,omitempty"`
+
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	Hostname   string      `json:"hostname,omitempty"`
 
@@ -64,4 +69,11 @@ func (c *Config) Has(ns Namespace) bool {
 type CgroupSpec struct {
 	Name   string         `json:"name"`
 	Limits cgroups.Limits `json:"limits"`
+}
+
+// OverlaySpec is the layers and the writable directories of an overlay root.
+type OverlaySpec struct {
+	Lower []string `json:"lower"` // read-only layer directories, bottom first
+	Upper string   `json:"upper"` // this container's writes
+	Work  string   `json:"work"`  // overlayfs's scratch space, same filesystem as Upper
 }

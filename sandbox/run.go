@@ -76,6 +76,13 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	defer msgR.Close()
 	defer configW.Close()
 
+	if err := explain.Run(ParentPlan(cfg), rec, explain.Parent); err != nil {
+		configR.Close()
+		configW.Close()
+		msgW.Close()
+		return nil, fmt.Errorf("prepare the container on the host: %w", err)
+	}
+
 	// The cgroup comes first: a bad limit fails before any process exists.
 	var cg cgroups.Manager
 	cgSeen := 0

@@ -19,6 +19,16 @@ func Script(cfg *Config, title string) (string, error) {
 		fmt.Fprintf(&b, "# the image's files (what becomes /): %s\n", cfg.Rootfs)
 	}
 
+	if parent := ParentPlan(cfg); len(parent) > 0 {
+		b.WriteString("\n# On the host, before the namespaces exist:\n")
+		for _, op := range parent {
+			if op.Why != "" {
+				fmt.Fprintf(&b, "# %s\n", op.Why)
+			}
+			b.WriteString(op.Shell + "\n")
+		}
+	}
+
 	var child strings.Builder
 	for _, op := range ChildPlan(cfg) {
 		if op.Shell == "" {

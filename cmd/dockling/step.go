@@ -125,7 +125,7 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 		}
 		// The name says which runner owns the cgroup (PID and start time),
 		// so a later run can tell the leftovers of a SIGKILLed runner.
-		cfg.Cgroup.Name, err = stepCgroupName(n)
+		cfg.Cgroup.Name, err = runnerTag(n)
 		if err != nil {
 			return err
 		}
@@ -134,8 +134,18 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 	imgName := ""
 	if step.UsesImage {
 		imgName = o.image
-		if err := useImage(cfg, o.image); err != nil {
+		store, img, err := useImage(cfg, o.image)
+		if err != nil {
 			return err
+		}
+		if cfg.Overlay != nil {
+			ws, err := newStepWritable(store, img, cfg, n, cmd.ErrOrStderr(), o.script)
+			if err != nil {
+				return err
+			}
+			if !o.script {
+				defer ws.remove(cmd.ErrOrStderr(), o.quiet)
+			}
 		}
 	} else {
 		// Step 0 is a plain process: the host's files and environment.
@@ -197,19 +207,16 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 	return nil
 }
 
-// useImage points cfg at the image's files and environment. Steps 1-3 use a
-// plain copy of the image (no overlay yet: that is step 4).
-func useImage(cfg *sandbox.Config, name string) error {
+// useImage gives cfg the image's environment and default command, and its
+// files as "/": a plain shared copy for steps 1-3, overlay layers from step 4.
+func useImage(cfg *sandbox.Config, name string) (*image.Store, *image.Image, error) {
 	store, err := image.Open(sandbox.Root())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	img, err := store.Resolve(name)
 	if err != nil {
-		return err
-	}
-	if cfg.Rootfs, err = store.FlatRootfs(img); err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg.Env = append([]string{}, img.Config.Env...)
 	cfg.Env = append(cfg.Env, "HOME=/root")
@@ -221,9 +228,12 @@ func useImage(cfg *sandbox.Config, name string) error {
 		cfg.Args = append(append([]string{}, img.Config.Entrypoint...), img.Config.Cmd...)
 	}
 	if len(cfg.Args) == 0 {
-		return fmt.Errorf("image %q has no default command; give one after --", name)
+		return nil, nil, fmt.Errorf("image %q has no default command; give one after --", name)
 	}
-	return nil
+	if cfg.Overlay == nil {
+		cfg.Rootfs, err = store.FlatRootfs(img)
+	}
+	return store, img, err
 }
 
 func hostShell() string {
@@ -251,8 +261,9 @@ func limitArgs(o stepOptions) []string {
 	return out
 }
 
-// stepCgroupName is step<N>-<runner pid>-<runner start time>.
-func stepCgroupName(n int) (string, error) {
+// runnerTag names what one step run owns (its cgroup, its writable layer):
+// step<N>-<runner pid>-<runner start time>.
+func runnerTag(n int) (string, error) {
 	pid := os.Getpid()
 	start, err := container.ProcessStart(pid)
 	if err != nil {

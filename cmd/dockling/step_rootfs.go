@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/image"
+	"github.com/dockling/dockling/sandbox/rootfs"
+	"golang.org/x/sys/unix"
+)
+
+// stepWritable is the writable layer of one step-4+ run, under
+// R/steps/<runner tag>/, removed when the run ends: a step is a throwaway
+// container, like `docker run --rm`.
+type stepWritable struct {
+	dir, upper string
+	overlay    bool
+}
+
+// newStepWritable points cfg at an overlay of img's layers with a fresh
+// upper directory, or, where overlayfs cannot work, at a private copy.
+// With script set it only names the directories (the script makes them).
+func newStepWritable(store *image.Store, img *image.Image, cfg *sandbox.Config, n int, stderr io.Writer, script bool) (*stepWritable, error) {
+	tag, err := runnerTag(n)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(sandbox.Root(), "steps")
+	sweepStepDirs(base)
+	w := &stepWritable{dir: filepath.Join(base, tag), overlay: true}
+	w.upper = filepath.Join(w.dir, "upper")
+	cfg.Rootfs = filepath.Join(w.dir, "rootfs")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return nil, err
+	}
+	if err := overlayUsable(base); err != nil {
+		fmt.Fprintf(stderr, "dockling: warning: overlay cannot be used here (%v); copying the image instead, which is slower\n", err)
+		cfg.Overlay, w.overlay = nil, false
+		if !script {
+			if err := store.CopyRootfs(img, cfg.Rootfs); err != nil {
+				return nil, err
+			}
+		}
+		return w, nil
+	}
+	cfg.Overlay = &sandbox.OverlaySpec{Lower: img.Layers, Upper: w.upper, Work: filepath.Join(w.dir, "work")}
+	return w, nil
+}
+
+// overlayUsable probes once per kernel and remembers the answer.
+func overlayUsable(dir string) error {
+	var uts unix.Utsname
+	_ = unix.Uname(&uts)
+	release := unix.ByteSliceToString(uts.Release[:])
+	mark := filepath.Join(dir, ".overlay-ok")
+	if b, err := os.ReadFile(mark); err == nil && string(b) == release {
+		return nil
+	}
+	if err := rootfs.OverlayUsable(dir); err != nil {
+		return err
+	}
+	return os.WriteFile(mark, []byte(release), 0o600)
+}
+
+// remove deletes the run's writable layer, saying first what was in it.
+func (w *stepWritable) remove(stderr io.Writer, quiet bool) {
+	if !quiet && w.overlay {
+		n := 0
+		_ = filepath.WalkDir(w.upper, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		fmt.Fprintf(stderr, "writable layer: %d files written or deleted, all in %s; the image's layers did not change. Removing it now.\n", n, w.upper)
+	}
+	_ = os.RemoveAll(w.dir)
+}
+
+// sweepStepDirs removes the writable layers of runners that were killed
+// before they could remove their own.
+func sweepStepDirs(base string) {
+	entries, _ := os.ReadDir(base)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), "step") && stepRunnerGone(e.Name()) {
+			_ = os.RemoveAll(filepath.Join(base, e.Name()))
+		}
+	}
+}
