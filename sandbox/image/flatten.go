@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/dockling/dockling/sandbox/fsutil"
 )
 
@@ -108,6 +110,9 @@ func applyWhiteouts(dst, layer string) error {
 			return removeIfPresent(filepath.Join(dst, parent, hidden))
 		case isOverlayWhiteout(d):
 			return removeIfPresent(filepath.Join(dst, rel))
+		case d.IsDir() && isOverlayOpaque(path) && isRealDirUnder(dst, rel):
+			// The overlay form of ".wh..wh..opq" (see extract.go).
+			return clearDir(filepath.Join(dst, rel))
 		}
 		return nil
 	})
@@ -147,6 +152,13 @@ func isOverlayWhiteout(d fs.DirEntry) bool {
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && st.Rdev == 0
+}
+
+// isOverlayOpaque reports a directory marked trusted.overlay.opaque=y.
+func isOverlayOpaque(dir string) bool {
+	buf := make([]byte, 1)
+	n, err := unix.Getxattr(dir, overlayOpaqueXattr, buf)
+	return err == nil && n == 1 && buf[0] == 'y'
 }
 
 // isRealDirUnder reports whether root/rel is a directory reached without
