@@ -39,7 +39,6 @@ func (a *Attachment) CIDR() string { return fmt.Sprintf("%s/%d", a.IP, a.PrefixL
 
 // newAttachment writes down what will be made for lease, before it is made.
 func newAttachment(cfg Config, lease Lease) *Attachment {
-	ip := net.ParseIP(lease.IP)
 	att := &Attachment{
 		ContainerID: lease.ContainerID,
 		Bridge:      cfg.Bridge,
@@ -47,8 +46,10 @@ func newAttachment(cfg Config, lease Lease) *Attachment {
 		IP:          lease.IP,
 		PrefixLen:   cfg.prefixLen(),
 		Gateway:     cfg.Gateway.String(),
-		MAC:         macFor(ip).String(),
 		Ports:       lease.Ports,
+	}
+	if ip := net.ParseIP(lease.IP); ip != nil && ip.To4() != nil {
+		att.MAC = macFor(ip).String()
 	}
 	for _, m := range lease.Ports {
 		if cfg.Iptables == "" {

@@ -110,6 +110,22 @@ func ensureRuleOp(cfg Config, r Rule, why string) explain.Op {
 	}
 }
 
+// addRuleOp adds a rule that cannot be there yet: a container's own port
+// rules carry its id in a comment. Skipping the -C check halves the
+// iptables runs on the path that starts a container.
+func addRuleOp(cfg Config, r Rule, why string) explain.Op {
+	ipt := iptables{cfg.Iptables}
+	return explain.Op{
+		Call:  fmt.Sprintf("nf_tables via iptables: %s %s/%s: %s", verb(r), r.Table, r.Chain, explain.QuoteArgs(r.Args)),
+		Shell: "iptables " + explain.QuoteArgs(r.argv(r.addAction())),
+		Why:   why,
+		Do: func() error {
+			_, err := ipt.run(r.argv(r.addAction())...)
+			return err
+		},
+	}
+}
+
 // removeRuleOp deletes one rule if it is there.
 func removeRuleOp(cfg Config, r Rule) explain.Op {
 	ipt := iptables{cfg.Iptables}

@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/dockling/dockling/sandbox/explain"
 )
@@ -81,7 +82,19 @@ func Setup(cfg Config) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	if err := withLock(cfg, func() error { return nil }); err != nil { // creates the state directory
+	// An empty pool on disk from the start, so the lease file looks the
+	// same before the first container and after the last one is gone.
+	err := withLock(cfg, func() error {
+		if _, err := os.Stat(cfg.leasePath()); err == nil {
+			return nil
+		}
+		lf, err := readLeases(cfg)
+		if err != nil {
+			return err
+		}
+		return writeLeases(cfg, lf)
+	})
+	if err != nil {
 		return err
 	}
 	return explain.Run(SetupOps(cfg), nil, explain.Parent)

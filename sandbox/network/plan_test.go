@@ -105,7 +105,7 @@ func TestAttachmentRoundTripsThroughJSON(t *testing.T) {
 	}
 	// What TeardownOps would remove is the same for the copy.
 	a, b := TeardownOps(cfg, att), TeardownOps(cfg, &back)
-	if len(a) != len(b) || len(a) != 4 {
+	if len(a) != len(b) || len(a) != 5 {
 		t.Fatalf("teardown ops %d vs %d", len(a), len(b))
 	}
 	for i := range a {

@@ -3,9 +3,11 @@ package network
 import (
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/dockling/dockling/sandbox/explain"
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 )
 
 // TeardownOps undo one Attachment, in reverse order of setup: the host
@@ -20,6 +22,14 @@ func TeardownOps(cfg Config, att *Attachment) []explain.Op {
 	}}
 	for i := len(att.Rules) - 1; i >= 0; i-- {
 		ops = append(ops, removeRuleOp(cfg, att.Rules[i]))
+	}
+	if ip := net.ParseIP(att.IP); ip != nil {
+		ops = append(ops, explain.Op{
+			Call:  fmt.Sprintf("IPCTNL_MSG_CT_DELETE {orig-src or reply-src: %s}", att.IP),
+			Shell: fmt.Sprintf("conntrack -D -s %s; conntrack -D -r %s", att.IP, att.IP),
+			Why:   "the kernel remembers each NATed connection; forget this container's, or they would follow its address to the next container that gets it",
+			Do:    func() error { return forgetConnections(ip) },
+		})
 	}
 	ops = append(ops, explain.Op{
 		Call: fmt.Sprintf("release lease %s of container %s in %s", att.IP, short(att.ContainerID), cfg.leasePath()),
@@ -48,6 +58,24 @@ func Teardown(cfg Config, att *Attachment) error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("network teardown of container %s: %w", short(att.ContainerID), err)
+	}
+	return nil
+}
+
+// forgetConnections deletes the conntrack entries of connections the
+// container made (original source) or received (reply source). A kernel
+// without conntrack has nothing to forget.
+func forgetConnections(ip net.IP) error {
+	from, to := &netlink.ConntrackFilter{}, &netlink.ConntrackFilter{}
+	if err := from.AddIP(netlink.ConntrackOrigSrcIP, ip); err != nil {
+		return err
+	}
+	if err := to.AddIP(netlink.ConntrackReplySrcIP, ip); err != nil {
+		return err
+	}
+	_, err := netlink.ConntrackDeleteFilters(netlink.ConntrackTable, unix.AF_INET, from, to)
+	if err != nil && !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.EPROTONOSUPPORT) {
+		return fmt.Errorf("forget connections of %s: %w", ip, err)
 	}
 	return nil
 }

@@ -64,7 +64,7 @@ func attachOps(cfg Config, att *Attachment, pid int) []explain.Op {
 		}, func(h *netlink.Handle) error { return addDefaultRoute(h, gw) }),
 	}
 	for _, r := range att.Rules {
-		ops = append(ops, ensureRuleOp(cfg, r, "publish a port: rewrite the destination host port to the container's address and port"))
+		ops = append(ops, addRuleOp(cfg, r, "publish a port: rewrite the destination host port to the container's address and port"))
 	}
 	return ops
 }
