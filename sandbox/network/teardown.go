@@ -26,7 +26,7 @@ func TeardownOps(cfg Config, att *Attachment) []explain.Op {
 	if ip := net.ParseIP(att.IP); ip != nil {
 		ops = append(ops, explain.Op{
 			Call:  fmt.Sprintf("IPCTNL_MSG_CT_DELETE {orig-src or reply-src: %s}", att.IP),
-			Shell: fmt.Sprintf("conntrack -D -s %s; conntrack -D -r %s", att.IP, att.IP),
+			Shell: fmt.Sprintf("{ conntrack -D -s %s; conntrack -D -r %s; } 2>/dev/null || true", att.IP, att.IP),
 			Why:   "the kernel remembers each NATed connection; forget this container's, or they would follow its address to the next container that gets it",
 			Do:    func() error { return forgetConnections(ip) },
 		})
