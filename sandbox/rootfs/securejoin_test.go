@@ -26,7 +26,7 @@ func hostileRoot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	links := map[string]string{
-		"data":          "/etc",                 // absolute: must restart at root
+		"data":          "/etc",                  // absolute: must restart at root
 		"up":            "../../../../../../etc", // relative, climbing far above root
 		"d/deep/er/up":  "../../../../../../../x",
 		"loop1":         "loop2",
