@@ -13,7 +13,12 @@ var startTime = time.Now()
 // FuzzExtract feeds arbitrary bytes to the extractor. Most inputs are not
 // tars and fail at once; the corpus seeds it with the hostile tars, which
 // the fuzzer mutates. Whatever happens, nothing may appear or change
-// outside the target directory. Run: go test -fuzz FuzzExtract ./sandbox/image
+// outside the target directory. Run:
+//
+//	go test -run XXX -fuzz FuzzExtract -fuzzminimizetime 10x ./sandbox/image
+//
+// (each run makes directories, so the default minimization of every new
+// input, 60 s, looks like a stall: hence -fuzzminimizetime).
 func FuzzExtract(f *testing.F) {
 	for _, tc := range hostileTars {
 		f.Add(buildTar(f, tc.entries...))

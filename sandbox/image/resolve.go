@@ -15,14 +15,20 @@ const HostboxRef = "hostbox:latest"
 type NotFoundError struct{ Name string }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("image %q not found locally; use %q", e.Name, "hostbox")
+	return fmt.Sprintf("image %q not found locally; run %q or use %q", e.Name, "dockling pull "+e.Name, "hostbox")
 }
 
 // NormalizeRef adds the default tag, as docker does: "hostbox" ->
 // "hostbox:latest". A tag or digest already present is kept; a colon before
 // the last "/" belongs to a registry port ("localhost:5000/x"), not a tag.
+// Docker Hub's long spellings are shortened the way docker shows them:
+// "docker.io/library/alpine" and "library/alpine" are both "alpine:latest".
 func NormalizeRef(name string) string {
 	name = strings.TrimSpace(name)
+	for _, hub := range []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/"} {
+		name = strings.TrimPrefix(name, hub)
+	}
+	name = strings.TrimPrefix(name, "library/")
 	if name == "" || strings.Contains(name, "@") {
 		return name
 	}

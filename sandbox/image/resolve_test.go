@@ -15,7 +15,9 @@ func TestNormalizeRef(t *testing.T) {
 		"hostbox":                "hostbox:latest",
 		"hostbox:latest":         "hostbox:latest",
 		"hostbox:1.0":            "hostbox:1.0",
-		"library/alpine":         "library/alpine:latest",
+		"library/alpine":         "alpine:latest",
+		"docker.io/library/a:1":  "a:1",
+		"docker.io/user/app":     "user/app:latest",
 		"localhost:5000/x":       "localhost:5000/x:latest",
 		"localhost:5000/x:v2":    "localhost:5000/x:v2",
 		"alpine@sha256:abcd":     "alpine@sha256:abcd",
@@ -33,7 +35,7 @@ func TestResolveUnknownImage(t *testing.T) {
 	s := newTestStore(t)
 	for _, name := range []string{"centos:7", "hostbox:2"} {
 		_, err := s.Resolve(name)
-		want := `image "` + name + `" not found locally; use "hostbox"`
+		want := `image "` + name + `" not found locally; run "dockling pull ` + name + `" or use "hostbox"`
 		if err == nil || err.Error() != want {
 			t.Errorf("Resolve(%q) = %v, want %s", name, err, want)
 		}

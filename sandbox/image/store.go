@@ -24,6 +24,11 @@ import (
 // Store is the image store rooted at a dockling state directory.
 type Store struct {
 	root string
+	// InUse, when set, says whether a container uses the image with this ID
+	// ("sha256:<hex>"). Remove refuses to delete such an image unless
+	// forced, and even forced it only untags: the container's overlay still
+	// reads those layers. The container package wires it in.
+	InUse func(imageID string) bool
 }
 
 // Open returns the store under root (normally sandbox.Root()), creating the
