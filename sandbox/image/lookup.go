@@ -1,8 +1,6 @@
 package image
 
 import (
-	"strings"
-
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -39,10 +37,4 @@ func refsOf(idx *v1.IndexManifest, desc v1.Descriptor) []string {
 		}
 	}
 	return refs
-}
-
-// isIDLike says whether name was meant as an image ID rather than a name.
-func isIDLike(name string) bool {
-	h := strings.TrimPrefix(name, "sha256:")
-	return len(h) >= 4 && strings.Trim(h, "0123456789abcdef") == "" && !strings.Contains(name, "/")
 }
