@@ -73,8 +73,15 @@ func (s *Store) lock() (*fsutil.Lock, error) {
 func (s *Store) inUse(name string) bool { return s.InUse != nil && s.InUse(name) }
 
 // Create makes volume name, or returns it as it is if it exists (docker's
-// `volume create` is idempotent too). labels may be nil.
+// `volume create` is idempotent too). An empty name gets a random one, as
+// `docker volume create` with no name does. labels may be nil.
 func (s *Store) Create(name string, labels map[string]string) (Volume, error) {
+	if name == "" {
+		var err error
+		if name, err = randomName(); err != nil {
+			return Volume{}, err
+		}
+	}
 	if err := ValidName(name); err != nil {
 		return Volume{}, err
 	}
@@ -108,16 +115,25 @@ func (s *Store) create(name string, m meta) (Volume, error) {
 // NewAnonymous makes a volume for a bare `-v /path`, named like docker's:
 // 64 random hex digits, which no typed name is likely to meet.
 func (s *Store) NewAnonymous() (Volume, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return Volume{}, fmt.Errorf("make a volume name: %w", err)
+	name, err := randomName()
+	if err != nil {
+		return Volume{}, err
 	}
 	l, err := s.lock()
 	if err != nil {
 		return Volume{}, err
 	}
 	defer l.Unlock()
-	return s.create(hex.EncodeToString(b[:]), meta{Anonymous: true})
+	return s.create(name, meta{Anonymous: true})
+}
+
+// randomName is 64 hex digits from 32 random bytes.
+func randomName() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("make a volume name: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
 }
 
 // Get returns volume name, or an error wrapping ErrNotFound.

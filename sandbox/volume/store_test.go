@@ -221,3 +221,14 @@ func TestResolve(t *testing.T) {
 		t.Errorf("anonymous volume not stored: %+v, %v", v, err)
 	}
 }
+
+func TestCreateWithoutNameIsRandomNotAnonymous(t *testing.T) {
+	s, _ := openStore(t)
+	v, err := s.Create("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Name) != 64 || v.Anonymous {
+		t.Errorf("Create(\"\") = %+v; want a 64-hex name, not marked anonymous", v)
+	}
+}
