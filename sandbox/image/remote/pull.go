@@ -166,7 +166,12 @@ func readImage(img v1.Image) ([]byte, []byte, []pulledLayer, error) {
 func pullLayers(store *image.Store, img v1.Image, layers []pulledLayer, p *progress, registry string) error {
 	var g errgroup.Group
 	g.SetLimit(pullJobs)
+	seen := map[v1.Hash]bool{}
 	for _, l := range layers {
+		if seen[l.desc.Digest] {
+			continue // the same layer twice (empty layers often are): fetch it once
+		}
+		seen[l.desc.Digest] = true
 		id := short(l.desc.Digest)
 		if store.HasLayer(l.diffID) && store.HasBlob(l.desc.Digest) {
 			p.add(id, "Already exists")
