@@ -5,7 +5,10 @@
 // Config, so every isolation layer is written exactly once, here.
 package sandbox
 
-import "github.com/dockling/dockling/sandbox/cgroups"
+import (
+	"github.com/dockling/dockling/sandbox/cgroups"
+	"github.com/dockling/dockling/sandbox/network"
+)
 
 // Namespace names one Linux namespace by its /proc/<pid>/ns/ file name.
 type Namespace string
@@ -44,6 +47,11 @@ type Config struct {
 	// namespace (so it vanishes with the container; nothing to unmount).
 	Overlay *OverlaySpec `json:"overlay,omitempty"`
 
+	// Network, when set (with a new network namespace), plugs the
+	// container into the bridge: a veth pair, an address, routes, NAT and
+	// published ports. The parent does it while the child waits.
+	Network *NetworkSpec `json:"network,omitempty"`
+
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	Hostname   string      `json:"hostname,omitempty"`
 
@@ -76,4 +84,10 @@ type OverlaySpec struct {
 	Lower []string `json:"lower"` // read-only layer directories, bottom first
 	Upper string   `json:"upper"` // this container's writes
 	Work  string   `json:"work"`  // overlayfs's scratch space, same filesystem as Upper
+}
+
+// NetworkSpec is a container's place on the bridge network.
+type NetworkSpec struct {
+	ID    string                `json:"id"` // whose lease and links these are
+	Ports []network.PortMapping `json:"ports,omitempty"`
 }

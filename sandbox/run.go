@@ -14,6 +14,7 @@ import (
 
 	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/network"
 	"golang.org/x/sys/unix"
 )
 
@@ -27,6 +28,12 @@ type Process struct {
 	// Started, when set, is called with the child's host PID once it exists,
 	// before it is released to run (tests use it to look at /proc/<pid>).
 	Started func(pid int)
+	// NetworkAttached, when set, receives the container's network record
+	// before any link or rule is made, to be saved for a later cleanup.
+	NetworkAttached func(*network.Attachment)
+	// Execed, when set, is called once the child has become the command
+	// (its setup succeeded and execve worked), or with the setup error.
+	Execed func(err error)
 }
 
 // Result is how the container's command ended.
@@ -38,6 +45,8 @@ type Result struct {
 	// one, after the command ended and before the cgroup was removed.
 	Usage     *cgroups.Usage
 	OOMKilled bool
+	// Network is what the container had on the bridge (already removed).
+	Network *network.Attachment
 }
 
 // Run starts cfg's command in a new container and waits for it to end.
@@ -149,18 +158,41 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		}
 		cgSeen = recordCgroupFiles(rec, cg, cgSeen, "the child joins the cgroup before it is released")
 	}
+	var att *network.Attachment
+	if cfg.Network != nil && cfg.Has(NSNet) {
+		if att, err = connectNetwork(cfg.Network, res.Pid, rec, p.NetworkAttached); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			destroyCgroup(cg)
+			return nil, err
+		}
+		res.Network = att
+	}
 
 	// Release the child: the config, then EOF.
 	if err := json.NewEncoder(configW).Encode(cfg); err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		destroyCgroup(cg)
+		if att != nil {
+			_ = disconnectNetwork(att, nil)
+		}
 		return nil, fmt.Errorf("send config to child: %w", err)
 	}
 	configW.Close()
 
 	childErr := make(chan *ChildError, 1)
-	go func() { childErr <- readMessages(msgR, p.Explain) }()
+	go func() {
+		e := readMessages(msgR, p.Explain)
+		if p.Execed != nil {
+			if e != nil {
+				p.Execed(e)
+			} else {
+				p.Execed(nil)
+			}
+		}
+		childErr <- e
+	}()
 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -178,6 +210,11 @@ wait:
 	}
 	cerr := <-childErr
 
+	if att != nil {
+		if err := disconnectNetwork(att, rec); err != nil {
+			return res, fmt.Errorf("disconnect the network: %w", err)
+		}
+	}
 	if cg != nil {
 		if u, err := cg.Usage(); err == nil {
 			res.Usage = &u

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/network"
 )
 
 // Script prints a bash script that builds the same container by hand with
@@ -30,6 +31,18 @@ func Script(cfg *Config, title string) (string, error) {
 	}
 
 	var child strings.Builder
+	var netSetup, netTeardown []string
+	if cfg.Network != nil && cfg.Has(NSNet) {
+		ncfg := network.DefaultConfig(Root())
+		att, ops, err := network.Preview(ncfg, cfg.Network.ID, cfg.Network.Ports)
+		if err != nil {
+			return "", err
+		}
+		netSetup = shellLines(ops)
+		netTeardown = shellLines(network.TeardownOps(ncfg, att))
+		child.WriteString("# wait until the host side has plugged in the cable and set the route\n")
+		child.WriteString("while ! ip route show default 2>/dev/null | grep -q via; do sleep 0.05; done\n")
+	}
 	for _, op := range ChildPlan(cfg) {
 		if op.Shell == "" {
 			continue
@@ -65,6 +78,23 @@ func Script(cfg *Config, title string) (string, error) {
 	b.WriteString(child.String())
 	b.WriteString("DOCKLING_CHILD\n)\n")
 	run := fmt.Sprintf("unshare %s --fork -- bash -c \"$child\"", strings.Join(unshareOpts, " "))
+	if len(netSetup) > 0 {
+		b.WriteString("# In the background, so this shell can plug it into the network; unshare\n")
+		b.WriteString("# itself is in the new network namespace, so $PID names it.\n")
+		b.WriteString("exec 3<&0\n")
+		fmt.Fprintf(&b, "%s <&3 &\nPID=$!\n", run)
+		b.WriteString("\n# The host side of the network:\n")
+		b.WriteString(strings.Join(netSetup, "\n") + "\n")
+		b.WriteString("\nwait \"$PID\" && rc=0 || rc=$?\n")
+		b.WriteString("\n# The container is gone: remove its links, rules and lease.\n")
+		b.WriteString(strings.Join(netTeardown, "\n") + "\n")
+		if len(teardown) > 0 {
+			b.WriteString("\n# Leave the cgroup and remove it (the kernel refuses while it holds a process).\n")
+			b.WriteString(strings.Join(teardown, "\n") + "\n")
+		}
+		b.WriteString("exit \"$rc\"\n")
+		return b.String(), nil
+	}
 	if len(teardown) == 0 {
 		fmt.Fprintf(&b, "exec %s\n", run)
 		return b.String(), nil
@@ -74,6 +104,20 @@ func Script(cfg *Config, title string) (string, error) {
 	b.WriteString(strings.Join(teardown, "\n") + "\n")
 	b.WriteString("exit \"$rc\"\n")
 	return b.String(), nil
+}
+
+// shellLines are the shell twins of ops, each after its reason.
+func shellLines(ops []explain.Op) []string {
+	var out []string
+	for _, op := range ops {
+		if op.Why != "" {
+			out = append(out, "# "+op.Why)
+		}
+		if op.Shell != "" {
+			out = append(out, op.Shell)
+		}
+	}
+	return out
 }
 
 // execLine is the script's last line: become the user's command, with the

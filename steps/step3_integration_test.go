@@ -175,7 +175,7 @@ func TestIntegrationStep3Script(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bash step3.sh: %v\n%s\n%s", err, out, script)
 	}
-	if !strings.Contains(out, "/dockling/step3-") {
+	if !strings.Contains(out, "/dockling/script3-") {
 		t.Errorf("the script's container is not in a dockling cgroup:\n%s", out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/dockling/dockling/sandbox/container"
 	"github.com/dockling/dockling/sandbox/explain"
 	"github.com/dockling/dockling/sandbox/image"
+	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/steps"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +22,7 @@ type stepOptions struct {
 	explain, script, escape, quiet bool
 	hostname, image, lang          string
 	limits                         limitFlags
+	publish                        []string
 }
 
 func newStepCmd() *cobra.Command {
@@ -34,6 +36,8 @@ func newStepCmd() *cobra.Command {
   1 chroot      the image's files as /
   2 namespaces  own PIDs, hostname, mounts, IPC, network; pivot_root
   3 cgroups     limits on memory, CPU and processes (-m, --cpus, --pids-limit)
+  4 overlay     image layers read-only + a writable layer of its own
+  5 network     a veth cable to the dockling0 bridge: an IP, NAT, -p ports
 
 The command (default: the image's shell) runs with your terminal, and its exit
 code becomes dockling's. After it ends, a short note says what the layer
@@ -48,7 +52,8 @@ builds the same step by hand.`,
   dockling step 2 --script > step2.sh    # the same by hand
   dockling step 3 -m 32m -- probe hog 100m       # the OOM killer stops it
   dockling step 3 --pids-limit 20 -- probe fork 100  # forks refused
-  dockling step 3 --cpus 0.5 -- probe spin 3s    # throttled to half a CPU`,
+  dockling step 3 --cpus 0.5 -- probe spin 3s    # throttled to half a CPU
+  dockling step 5 -p 8080:80 -- probe serve :80  # then: curl 127.0.0.1:8080`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			before, after := args, []string(nil)
@@ -78,6 +83,7 @@ builds the same step by hand.`,
 	f.StringVar(&o.image, "image", "hostbox", "image whose files become / (step 1 and up)")
 	f.StringVar(&o.lang, "lang", "", "language of the notes: en or zh (default from LANG)")
 	o.limits.add(f)
+	f.StringArrayVarP(&o.publish, "publish", "p", nil, "publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (step 5 and up)")
 	return cmd
 }
 
@@ -108,11 +114,18 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 	if o.limits.any() && n < 3 {
 		return fmt.Errorf("resource limits need cgroups, which arrive at step 3; use: dockling step 3 %s", strings.Join(limitArgs(o), " "))
 	}
+	if len(o.publish) > 0 && n < 5 {
+		return fmt.Errorf("-p needs the network, which arrives at step 5; use: dockling step 5 -p %s", o.publish[0])
+	}
 	if !o.script && os.Geteuid() != 0 && n > 0 {
 		return fmt.Errorf("step %d needs root (it changes / and creates namespaces); run: sudo dockling step %d", n, n)
 	}
 
 	cfg, err := steps.Config(n, args)
+	if err != nil {
+		return err
+	}
+	tag, err := runnerTag(n, o.script)
 	if err != nil {
 		return err
 	}
@@ -125,13 +138,17 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 		}
 		// The name says which runner owns the cgroup (PID and start time),
 		// so a later run can tell the leftovers of a SIGKILLed runner.
-		cfg.Cgroup.Name, err = runnerTag(n)
-		if err != nil {
-			return err
-		}
+		cfg.Cgroup.Name = tag
 		_ = sandbox.SweepCgroups("step", stepRunnerGone)
 	}
+	if cfg.Network != nil {
+		if cfg.Network.Ports, err = network.ParsePorts(o.publish); err != nil {
+			return err
+		}
+		cfg.Network.ID = tag
+	}
 	imgName := ""
+	var ws *stepWritable
 	if step.UsesImage {
 		imgName = o.image
 		store, img, err := useImage(cfg, o.image)
@@ -139,7 +156,7 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 			return err
 		}
 		if cfg.Overlay != nil {
-			ws, err := newStepWritable(store, img, cfg, n, cmd.ErrOrStderr(), o.script)
+			ws, err = newStepWritable(store, img, cfg, tag, cmd.ErrOrStderr(), o.script)
 			if err != nil {
 				return err
 			}
@@ -174,6 +191,9 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 	p := sandbox.Process{Stdin: os.Stdin, Stdout: cmd.OutOrStdout(), Stderr: stderr}
 	if o.explain {
 		p.Explain = explain.Printer(stderr)
+	}
+	if ws != nil {
+		p.NetworkAttached = ws.saveNetwork
 	}
 	res, err := sandbox.Run(cfg, p)
 	var ce *sandbox.ChildError
@@ -261,15 +281,21 @@ func limitArgs(o stepOptions) []string {
 	return out
 }
 
-// runnerTag names what one step run owns (its cgroup, its writable layer):
-// step<N>-<runner pid>-<runner start time>.
-func runnerTag(n int) (string, error) {
+// runnerTag names what one step run owns (its cgroup, network lease and
+// writable layer): step<N>-<runner pid>-<runner start time>. A --script
+// run names them script<N>-...: the script outlives this process, so the
+// sweep of dead runners' leftovers must not touch them.
+func runnerTag(n int, script bool) (string, error) {
 	pid := os.Getpid()
 	start, err := container.ProcessStart(pid)
 	if err != nil {
 		return "", fmt.Errorf("read own start time: %w", err)
 	}
-	return fmt.Sprintf("step%d-%d-%d", n, pid, start), nil
+	kind := "step"
+	if script {
+		kind = "script"
+	}
+	return fmt.Sprintf("%s%d-%d-%d", kind, n, pid, start), nil
 }
 
 // stepRunnerGone reports whether the runner named in a step cgroup's name

@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/fsutil"
 	"github.com/dockling/dockling/sandbox/image"
+	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/sandbox/rootfs"
 	"golang.org/x/sys/unix"
 )
@@ -25,11 +27,7 @@ type stepWritable struct {
 // newStepWritable points cfg at an overlay of img's layers with a fresh
 // upper directory, or, where overlayfs cannot work, at a private copy.
 // With script set it only names the directories (the script makes them).
-func newStepWritable(store *image.Store, img *image.Image, cfg *sandbox.Config, n int, stderr io.Writer, script bool) (*stepWritable, error) {
-	tag, err := runnerTag(n)
-	if err != nil {
-		return nil, err
-	}
+func newStepWritable(store *image.Store, img *image.Image, cfg *sandbox.Config, tag string, stderr io.Writer, script bool) (*stepWritable, error) {
 	base := filepath.Join(sandbox.Root(), "steps")
 	sweepStepDirs(base)
 	w := &stepWritable{dir: filepath.Join(base, tag), overlay: true}
@@ -82,13 +80,25 @@ func (w *stepWritable) remove(stderr io.Writer, quiet bool) {
 	_ = os.RemoveAll(w.dir)
 }
 
-// sweepStepDirs removes the writable layers of runners that were killed
-// before they could remove their own.
+// saveNetwork keeps the run's network record beside its writable layer, so
+// that if this runner is killed, the next run can remove its links and rules.
+func (w *stepWritable) saveNetwork(att *network.Attachment) {
+	_ = fsutil.WriteJSON(filepath.Join(w.dir, "network.json"), att)
+}
+
+// sweepStepDirs removes what runners that were killed (SIGKILL) could not:
+// their writable layer, and their address lease and port rules.
 func sweepStepDirs(base string) {
 	entries, _ := os.ReadDir(base)
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "step") && stepRunnerGone(e.Name()) {
-			_ = os.RemoveAll(filepath.Join(base, e.Name()))
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "step") || !stepRunnerGone(e.Name()) {
+			continue
 		}
+		dir := filepath.Join(base, e.Name())
+		var att network.Attachment
+		if fsutil.ReadJSON(filepath.Join(dir, "network.json"), &att) == nil {
+			_ = network.Teardown(network.DefaultConfig(sandbox.Root()), &att)
+		}
+		_ = os.RemoveAll(dir)
 	}
 }

@@ -1,0 +1,36 @@
+package sandbox
+
+import (
+	"fmt"
+
+	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/network"
+)
+
+// connectNetwork plugs the child (pid, still waiting on its config pipe)
+// into the bridge. The attachment is handed to saved before any link or rule
+// exists, so whoever persists it can always undo exactly what was made.
+func connectNetwork(spec *NetworkSpec, pid int, rec *explain.Recorder, saved func(*network.Attachment)) (*network.Attachment, error) {
+	cfg := network.DefaultConfig(Root())
+	att, ops, err := network.Plan(cfg, spec.ID, pid, spec.Ports)
+	if err != nil {
+		return nil, err
+	}
+	if saved != nil {
+		saved(att)
+	}
+	if err := explain.Run(ops, rec, explain.Parent); err != nil {
+		_ = network.Teardown(cfg, att)
+		return nil, fmt.Errorf("connect the container to %s: %w", cfg.Bridge, err)
+	}
+	return att, nil
+}
+
+// disconnectNetwork removes what connectNetwork made, recording each step.
+func disconnectNetwork(att *network.Attachment, rec *explain.Recorder) error {
+	cfg := network.DefaultConfig(Root())
+	for _, op := range network.TeardownOps(cfg, att) {
+		rec.Record(explain.Parent, op.Call, op.Shell, op.Why)
+	}
+	return network.Teardown(cfg, att)
+}

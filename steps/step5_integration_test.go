@@ -1,0 +1,109 @@
+//go:build integration
+
+package steps_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// inThrowawayNetns runs a shell script in a network namespace made for this
+// test alone, which plays the host: the bridge, veths, iptables rules and
+// all traffic live and die there, never on the machine's own network.
+func inThrowawayNetns(t *testing.T, script string) string {
+	t.Helper()
+	cmd := exec.Command("unshare", "--net", "--fork", "sh", "-euc", "ip link set lo up\n"+script)
+	cmd.Env = append(os.Environ(), "DOCKLING_ROOT="+env.Root, "PATH="+env.Bin+":"+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// The checks every network test ends with: no veth, no rule of a
+// container, no lease left in the throwaway host.
+const afterChecks = `
+echo "veths: $(ip -o link show type veth | wc -l)"
+echo "container rules: $(iptables -t nat -S | grep -c -e 'dockling step' -e 'dockling script' || true)"
+echo "leases: $(grep -c '"ip"' "$DOCKLING_ROOT/network/leases.json" || true)"
+`
+
+func checkClean(t *testing.T, out string) {
+	t.Helper()
+	for _, want := range []string{"veths: 0", "container rules: 0", "leases: 0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after the run, want %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestIntegrationStep5PublishedPortFromTheHost(t *testing.T) {
+	out := inThrowawayNetns(t, `
+dockling step 5 -q -p 8080:80 -- probe serve :80 2>/dev/null &
+runner=$!
+echo "via loopback: $(probe get --retries 50 http://127.0.0.1:8080/)"
+echo "via bridge: $(probe get http://10.77.0.1:8080/)"
+echo "veths on bridge: $(ip -o link show master dockling0 | wc -l)"
+kill $runner; wait $runner || true
+`+afterChecks)
+	for _, want := range []string{"via loopback: hostname=step5 ip=10.77.", "via bridge: hostname=step5 ip=10.77.", "veths on bridge: 1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q:\n%s", want, out)
+		}
+	}
+	checkClean(t, out)
+}
+
+func TestIntegrationStep5ContainersReachEachOther(t *testing.T) {
+	out := inThrowawayNetns(t, `
+dockling step 5 -q --hostname a -- probe serve :80 2>/dev/null &
+runner=$!
+for i in $(seq 50); do grep -q '"ip"' "$DOCKLING_ROOT/network/leases.json" 2>/dev/null && break; sleep 0.1; done
+ip=$(grep -o '"ip": *"[0-9.]*"' "$DOCKLING_ROOT/network/leases.json" | grep -o '[0-9.]*[0-9]')
+echo "from b: $(dockling step 5 -q --hostname b -- probe get --retries 50 "http://$ip:80/")"
+kill $runner; wait $runner || true
+`+afterChecks)
+	if !strings.Contains(out, "from b: hostname=a ip=10.77.") {
+		t.Errorf("container b did not reach container a by its address:\n%s", out)
+	}
+	checkClean(t, out)
+}
+
+func TestIntegrationStep5RunnerKilledIsCleanedUp(t *testing.T) {
+	out := inThrowawayNetns(t, `
+dockling step 5 -q -p 8081:80 -- sleep 30 &
+runner=$!
+for i in $(seq 50); do iptables -t nat -S | grep -q 'dport 8081' && break; sleep 0.1; done
+kill -9 $runner; wait $runner || true
+echo "rules while orphaned: $(iptables -t nat -S | grep -c 'dport 8081' || true)"
+dockling step 5 -q -- true
+`+afterChecks)
+	if !strings.Contains(out, "rules while orphaned: 2") {
+		t.Errorf("the killed runner's port rules were expected to linger until the next run:\n%s", out)
+	}
+	checkClean(t, out)
+}
+
+func TestIntegrationStep5Script(t *testing.T) {
+	// The container serves for a few seconds, then ends by itself.
+	script := env.MustRun(t, "step", "5", "-p", "8082:80", "--script", "--", "sh", "-c", "probe serve :80 & sleep 4; kill $!").Stdout
+	path := filepath.Join(t.TempDir(), "step5.sh")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := inThrowawayNetns(t, fmt.Sprintf(`
+bash %s &
+runner=$!
+echo "script container: $(probe get --retries 50 http://127.0.0.1:8082/)"
+wait $runner
+`+afterChecks, path))
+	if !strings.Contains(out, "script container: hostname=step5 ip=10.77.") {
+		t.Errorf("the step 5 script's container is not reachable on its published port:\n%s\nscript:\n%s", out, script)
+	}
+	checkClean(t, out)
+}
