@@ -32,6 +32,7 @@ func ChildPlan(c *Config) []explain.Op {
 		}
 		ops = append(ops, rootfs.MountProc(c.Rootfs), rootfs.MountSys(c.Rootfs))
 		ops = append(ops, rootfs.MountDev(c.Rootfs)...)
+		ops = append(ops, rootfs.BindMounts(c.Rootfs, c.Mounts)...)
 		ops = append(ops, rootfs.PivotRoot(c.Rootfs)...)
 	case c.Chroot:
 		ops = append(ops, rootfs.Chroot(c.Rootfs)...)

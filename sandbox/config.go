@@ -8,6 +8,7 @@ package sandbox
 import (
 	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/network"
+	"github.com/dockling/dockling/sandbox/rootfs"
 )
 
 // Namespace names one Linux namespace by its /proc/<pid>/ns/ file name.
@@ -52,6 +53,11 @@ type Config struct {
 	// published ports. The parent does it while the child waits.
 	Network *NetworkSpec `json:"network,omitempty"`
 
+	// Mounts are bind mounts (volumes, -v, and the container's /etc/hosts
+	// family), made inside the new root before pivot_root; each target is
+	// resolved inside the root so a symlink in the image cannot redirect it.
+	Mounts []rootfs.BindMount `json:"mounts,omitempty"`
+
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	Hostname   string      `json:"hostname,omitempty"`
 
@@ -90,4 +96,8 @@ type OverlaySpec struct {
 type NetworkSpec struct {
 	ID    string                `json:"id"` // whose lease and links these are
 	Ports []network.PortMapping `json:"ports,omitempty"`
+	// HostsFile, when set, is written once the address is known (before the
+	// child is released): this container's name and address, and Peers'.
+	HostsFile string            `json:"hostsFile,omitempty"`
+	Peers     map[string]string `json:"peers,omitempty"` // name → IP of other containers
 }

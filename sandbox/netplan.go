@@ -4,13 +4,14 @@ import (
 	"fmt"
 
 	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/fsutil"
 	"github.com/dockling/dockling/sandbox/network"
 )
 
 // connectNetwork plugs the child (pid, still waiting on its config pipe)
 // into the bridge. The attachment is handed to saved before any link or rule
 // exists, so whoever persists it can always undo exactly what was made.
-func connectNetwork(spec *NetworkSpec, pid int, rec *explain.Recorder, saved func(*network.Attachment)) (*network.Attachment, error) {
+func connectNetwork(spec *NetworkSpec, hostname string, pid int, rec *explain.Recorder, saved func(*network.Attachment)) (*network.Attachment, error) {
 	cfg := network.DefaultConfig(Root())
 	att, ops, err := network.Plan(cfg, spec.ID, pid, spec.Ports)
 	if err != nil {
@@ -22,6 +23,12 @@ func connectNetwork(spec *NetworkSpec, pid int, rec *explain.Recorder, saved fun
 	if err := explain.Run(ops, rec, explain.Parent); err != nil {
 		_ = network.Teardown(cfg, att)
 		return nil, fmt.Errorf("connect the container to %s: %w", cfg.Bridge, err)
+	}
+	if spec.HostsFile != "" {
+		if err := fsutil.WriteFileAtomic(spec.HostsFile, network.HostsFile(hostname, att.IP, spec.Peers), 0o644); err != nil {
+			_ = network.Teardown(cfg, att)
+			return nil, err
+		}
 	}
 	return att, nil
 }

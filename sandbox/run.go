@@ -160,7 +160,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	}
 	var att *network.Attachment
 	if cfg.Network != nil && cfg.Has(NSNet) {
-		if att, err = connectNetwork(cfg.Network, res.Pid, rec, p.NetworkAttached); err != nil {
+		if att, err = connectNetwork(cfg.Network, cfg.Hostname, res.Pid, rec, p.NetworkAttached); err != nil {
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait()
 			destroyCgroup(cg)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/network"
 )
 
 // Container is one container's record, with docker's field names where
@@ -57,7 +58,7 @@ type NetworkSettings struct {
 	// Attachment is the network package's record of every link, lease and
 	// rule made for this container, so removal can undo exactly those even
 	// after the runner was killed.
-	Attachment any `json:"Attachment,omitempty"`
+	Attachment *network.Attachment `json:"Attachment,omitempty"`
 }
 
 // Mount is one volume or bind mount, as `inspect` shows it.

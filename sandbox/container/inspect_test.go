@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/network"
 )
 
 func inspectSample() *Container {
@@ -21,7 +22,7 @@ func inspectSample() *Container {
 			PortBindings: map[string][]PortBinding{"80/tcp": {{HostPort: "8080"}}}},
 		NetworkSettings: NetworkSettings{IPAddress: "10.77.0.2", Gateway: "10.77.0.1", MacAddress: "02:42:0a:4d:00:02",
 			Ports:      map[string][]PortBinding{"80/tcp": {{HostIP: "0.0.0.0", HostPort: "8080"}}},
-			Attachment: map[string]any{"ip": "10.77.0.2", "prefixLen": 16}},
+			Attachment: &network.Attachment{IP: "10.77.0.2", PrefixLen: 16}},
 		State: State{Status: Running, Pid: 4242, StartedAt: t0.Add(time.Second)},
 	}
 }
