@@ -22,10 +22,21 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 	}
 	root.AddCommand(
 		newStepCmd(),
+		newRunCmd(),
+		newStartCmd(),
+		newStopCmd(),
+		newRestartCmd(),
+		newKillCmd(),
+		newRmCmd(),
+		newWaitCmd(),
+		newSuperviseCmd(),
+		newVolumeCmd(),
 		newLessonCmd(),
 		newDoctorCmd(),
 		newVersionCmd(),
 		newInitCmd(),
 	)
+	root.AddCommand(lifecycleReadCommands()...)
+	root.AddCommand(imageCommands()...)
 	return root
 }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+
+	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/container"
+	"github.com/spf13/cobra"
+)
+
+// runAttached is `run` without -d: the CLI is the container's supervisor,
+// its output goes to the terminal and to the log, and dockling exits with
+// the container's exit code.
+func runAttached(cmd *cobra.Command, store *container.Store, c *container.Container) error {
+	stdout, stderr, closeLog, err := container.NewLogWriters(c.LogPath)
+	if err != nil {
+		return err
+	}
+	var stdin io.Reader
+	if c.OpenStdin {
+		stdin = os.Stdin
+	} else {
+		devnull, err := os.Open(os.DevNull)
+		if err != nil {
+			return err
+		}
+		defer devnull.Close()
+		stdin = devnull
+	}
+	p := sandbox.Process{
+		Stdin:  stdin,
+		Stdout: io.MultiWriter(cmd.OutOrStdout(), stdout),
+		Stderr: io.MultiWriter(cmd.ErrOrStderr(), stderr),
+	}
+	res, runErr := store.Supervise(c, p, nil)
+	closeLog()
+	if c.HostConfig.AutoRemove {
+		_ = removeContainer(store, c, true)
+	}
+	var ce *sandbox.ChildError
+	if errors.As(runErr, &ce) {
+		return exitError{ce.Code, errors.New(childErrorText(c, runErr))}
+	}
+	if runErr != nil {
+		return exitError{125, runErr}
+	}
+	if res.ExitCode != 0 {
+		return exitError{code: res.ExitCode}
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/container"
+	"github.com/spf13/cobra"
+)
+
+func newRmCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "rm [OPTIONS] CONTAINER [CONTAINER...]",
+		Short: "Remove one or more containers",
+		Long: `Remove containers: their writable layer, log, cgroup and network links.
+A running container is refused unless -f, which kills it first.`,
+		Example: `  dockling rm c1
+  dockling rm -f web
+  dockling rm -f $(dockling ps -aq)`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return forEachContainer(cmd, args, func(store *container.Store, c *container.Container) error {
+				if err := removeContainer(store, c, force); err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), containerRef(c, args))
+				return nil
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill a running container before removing it")
+	return cmd
+}
+
+// removeContainer undoes everything a container made, then deletes its
+// directory. It works from the record alone, so it also cleans up after a
+// supervisor that was killed with SIGKILL.
+func removeContainer(store *container.Store, c *container.Container, force bool) error {
+	if c.State.Status == container.Running && c.State.Alive() {
+		if !force {
+			return fmt.Errorf("container %s is running: stop it first (dockling stop %s) or use rm -f", c.Name, c.Name)
+		}
+		_ = syscall.Kill(c.State.Pid, syscall.SIGKILL)
+		waitGone(c.State.Pid, 10*time.Second)
+	}
+	if err := store.Cleanup(c); err != nil {
+		return fmt.Errorf("clean up container %s: %w", c.Name, err)
+	}
+	return store.Remove(c.ID)
+}
+
+// waitGone waits for a process to disappear (or become a zombie).
+func waitGone(pid int, d time.Duration) {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if start, err := container.ProcessStart(pid); err != nil || start == 0 || isZombie(pid) {
+			return
+		}
+	}
+}
+
+func isZombie(pid int) bool {
+	st, err := readProcState(pid)
+	return err == nil && (st == 'Z' || st == 'X')
+}
+
+// forEachContainer resolves each reference and runs fn, going on past
+// failures the way docker does, and fails at the end if any failed.
+func forEachContainer(cmd *cobra.Command, refs []string, fn func(*container.Store, *container.Container) error) error {
+	store, err := container.Open(sandbox.Root())
+	if err != nil {
+		return err
+	}
+	var failed []error
+	for _, ref := range refs {
+		c, err := store.Find(ref)
+		if err == nil {
+			err = fn(store, c)
+		}
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) == 1 {
+		return failed[0]
+	}
+	return errors.Join(failed...)
+}
+
+// containerRef prints a container the way the user named it.
+func containerRef(c *container.Container, typed []string) string {
+	for _, t := range typed {
+		if t == c.Name || t == c.ID {
+			return t
+		}
+	}
+	return c.ID
+}

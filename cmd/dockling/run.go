@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func newRunCmd() *cobra.Command {
+	var o createOptions
+	var detach bool
+	cmd := &cobra.Command{
+		Use:   "run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+		Short: "Create and start a container",
+		Long: `Run a command in a new container: every layer of the steps at once
+(namespaces, cgroup, overlay root, network, volumes).
+
+Without -d the container's output comes to your terminal and dockling exits
+with the container's exit code. With -d a small supervisor process keeps it
+running after dockling returns, and writes its output to the log
+("dockling logs"). -i keeps its standard input open, -t gives it a terminal.`,
+		Example: `  dockling run hostbox echo hello
+  dockling run -it --rm hostbox sh
+  dockling run -id --name c1 hostbox
+  dockling run -d --name web -m 64m hostbox probe serve :80`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if os.Geteuid() != 0 {
+				return fmt.Errorf("dockling run needs root (it creates namespaces, cgroups and mounts); run: sudo dockling run ...")
+			}
+			store, c, err := createContainer(o, args[0], args[1:])
+			if err != nil {
+				return err
+			}
+			if detach {
+				err = spawnSupervisor(store, c)
+			} else {
+				err = runAttached(cmd, store, c)
+			}
+			if neverStarted(err) {
+				// A run that failed to start leaves no half-made container.
+				_ = removeContainer(store, c, true)
+			}
+			if err != nil || !detach {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), c.ID)
+			return nil
+		},
+	}
+	// Options stop at the image name: what follows belongs to the command.
+	cmd.Flags().SetInterspersed(false)
+	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background and print the container ID")
+	o.addFlags(cmd)
+	return cmd
+}
+
+// neverStarted tells a container that could not start (its command is
+// missing, its setup failed) from one that ran and exited non-zero.
+func neverStarted(err error) bool {
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.err != nil
+	}
+	return err != nil
+}
