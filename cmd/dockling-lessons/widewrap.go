@@ -20,7 +20,7 @@ func fitWideText(rendered string, limit int) string {
 	for i := 0; i < len(lines); {
 		end := blockEnd(lines, i)
 		block := lines[i:end]
-		if needsRewrap(block, limit) {
+		if !continuesCode(lines, i) && needsRewrap(block, limit) {
 			out = append(out, rewrap(block, limit)...)
 		} else {
 			out = append(out, block...)
@@ -66,12 +66,35 @@ func blockEnd(lines []string, i int) int {
 	return j
 }
 
-// needsRewrap picks the blocks glamour wrapped badly: prose with wide
-// characters that either runs past the edge or spans several lines (where
-// glamour broke only at the few spaces and left ragged lines). Tables and
-// block quotes, drawn with box characters, and code, indented further, keep
-// glamour's layout unless a line runs past the edge.
+// needsRewrap picks the blocks glamour wrapped badly: prose that runs past
+// the edge (glamour can overshoot after a hyphen, and cannot break Chinese at
+// all), and Chinese prose over several lines, where glamour broke only at the
+// few spaces and left ragged lines. Tables and block quotes, drawn with box
+// characters, and code, indented further, keep glamour's layout.
+// continuesCode reports whether lines[i] is part of the rest of a code line
+// too long for the terminal: glamour cuts such a line anywhere and continues
+// it, less indented, right below the code. Prose starts after a blank line.
+func continuesCode(lines []string, i int) bool {
+	indent := indentOf(visible(lines[i]))
+	for j := i - 1; j >= 0; j-- {
+		above := visible(lines[j])
+		switch {
+		case above == "":
+			return false
+		case indentOf(above) > indent:
+			return true
+		case indentOf(above) < indent:
+			return false
+		}
+	}
+	return false
+}
+
 func needsRewrap(block []string, limit int) bool {
+	const codeIndent = 4
+	if indentOf(visible(block[0])) >= codeIndent {
+		return false
+	}
 	wide, overflow := false, false
 	for _, line := range block {
 		v := visible(line)
@@ -81,8 +104,7 @@ func needsRewrap(block []string, limit int) bool {
 		wide = wide || hasWide(v)
 		overflow = overflow || ansi.StringWidth(v) > limit
 	}
-	const codeIndent = 4
-	return wide && (overflow || len(block) > 1 && indentOf(visible(block[0])) < codeIndent)
+	return overflow || wide && len(block) > 1
 }
 
 // hasWide reports whether s has a character that takes two columns.

@@ -29,60 +29,98 @@ const (
 // Chinese typesetting; a break before them moves to the character before.
 const noLineStart = "，。、；：？！）」』》”’…"
 
+// noLineEnd are the opening marks that must not end a line; they move to
+// the next line with the text they open.
+const noLineEnd = "（「『《“‘"
+
 // wrapWide wraps styled text at width columns. Lines may break at a space
 // (which is dropped) or on either side of a wide character, so Chinese text
-// fills its lines; a narrow word is never split.
+// fills its lines; a narrow word is never split, and a closing punctuation
+// mark takes the character before it along to the next line rather than
+// begin a line itself.
 func wrapWide(s string, width int) []string {
 	var (
 		lines   []string
-		line    strings.Builder
+		line    []unit // what the current line holds so far
 		lineW   int
 		pending []unit // spaces and escapes since the last word
 		prev    unitKind
 	)
 	for _, u := range splitUnits(s) {
-		switch u.kind {
-		case space, escape:
+		if u.kind == space || u.kind == escape {
 			pending = append(pending, u)
 			continue
 		}
-		spaceW, hasSpace := 0, false
-		for _, p := range pending {
-			if p.kind == space {
-				spaceW += p.width
-				hasSpace = true
-			}
-		}
-		canBreak := hasSpace || u.kind == wideChar || prev == wideChar
-		if u.kind == wideChar && strings.ContainsAny(u.text, noLineStart) {
-			canBreak = false
-		}
-		if lineW > 0 && canBreak && lineW+spaceW+u.width > width {
-			for _, p := range pending { // keep the styles, drop the spaces
-				if p.kind == escape {
-					line.WriteString(p.text)
-				}
-			}
-			lines = append(lines, line.String())
-			line.Reset()
-			lineW = 0
-		} else {
-			for _, p := range pending {
-				line.WriteString(p.text)
-			}
+		spaceW := widthOf(pending, space)
+		canBreak := spaceW > 0 || u.kind == wideChar || prev == wideChar
+		if lineW == 0 || !canBreak || lineW+spaceW+u.width <= width {
+			line = append(line, pending...)
 			lineW += spaceW
+		} else {
+			carry := []unit(nil)
+			if spaceW == 0 && u.kind == wideChar && strings.ContainsAny(u.text, noLineStart) {
+				line, carry = splitBeforeLastWide(line, "")
+			}
+			if len(carry) == 0 {
+				line, carry = splitBeforeLastWide(line, noLineEnd)
+			}
+			line = append(line, onlyEscapes(pending)...) // keep styles, drop spaces
+			lines = append(lines, join(line))
+			line, lineW = carry, widthOf(carry, wideChar)
 		}
 		pending = nil
-		line.WriteString(u.text)
+		line = append(line, u)
 		lineW += u.width
 		prev = u.kind
 	}
-	for _, p := range pending {
-		if p.kind == escape {
-			line.WriteString(p.text)
+	line = append(line, onlyEscapes(pending)...)
+	return append(lines, join(line))
+}
+
+// splitBeforeLastWide cuts line before its last character if that is a wide
+// one (and one of only, when only is not empty), so it can move to the next
+// line; a line of one character stays.
+func splitBeforeLastWide(line []unit, only string) (keep, carry []unit) {
+	for i := len(line) - 1; i > 0; i-- {
+		switch line[i].kind {
+		case escape:
+			continue
+		case wideChar:
+			if only == "" || strings.ContainsAny(line[i].text, only) {
+				return line[:i], append([]unit(nil), line[i:]...)
+			}
+		}
+		break
+	}
+	return line, nil
+}
+
+func widthOf(units []unit, kind unitKind) int {
+	w := 0
+	for _, u := range units {
+		if u.kind == kind {
+			w += u.width
 		}
 	}
-	return append(lines, line.String())
+	return w
+}
+
+func onlyEscapes(units []unit) []unit {
+	var out []unit
+	for _, u := range units {
+		if u.kind == escape {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+func join(units []unit) string {
+	var b strings.Builder
+	for _, u := range units {
+		b.WriteString(u.text)
+	}
+	return b.String()
 }
 
 // splitUnits cuts styled text into units.

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dockling/dockling/lessons"
+)
+
+// runCmd runs the program with args and stdin; stdout is a buffer, which is
+// not a terminal, exactly as in a pipe.
+func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestEveryLessonAndNoteRenders renders everything there is, in both
+// languages, as a terminal 80 columns wide would get it, and checks that no
+// line of prose runs past the edge. Code is exempt (indented 4 or more, or
+// glamour's continuation of a code line too long for the terminal): how wide
+// a command or its output is, is up to the lesson's author.
+func TestEveryLessonAndNoteRenders(t *testing.T) {
+	const width = 80
+	for _, lang := range lessons.Languages {
+		list, err := lessons.List(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range list {
+			_, md, err := lessons.Get(lang, l.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRendered(t, fmt.Sprintf("%s lesson %s", lang, l.Name), md, width)
+		}
+		for step := 0; ; step++ {
+			note, ok := lessons.Note(lang, step)
+			if !ok {
+				if step < 3 {
+					t.Errorf("%s: no note for step %d", lang, step)
+				}
+				break
+			}
+			checkRendered(t, fmt.Sprintf("%s note %d", lang, step), note, width)
+		}
+	}
+}
+
+func checkRendered(t *testing.T, what, md string, width int) {
+	t.Helper()
+	code, out, errOut := runCmd(t, md, "--force-color", "--style", "dark", "--width", fmt.Sprint(width))
+	if code != exitOK {
+		t.Errorf("%s: exit %d: %s", what, code, errOut)
+		return
+	}
+	if !strings.Contains(out, "\x1b[") {
+		t.Errorf("%s: forced colour output has no escape codes", what)
+	}
+	lines := strings.Split(out, "\n")
+	for i, line := range lines {
+		v := visible(line)
+		if indentOf(v) < 4 && !continuesCode(lines, i) && ansi.StringWidth(v) > width {
+			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
+		}
+	}
+}
+
+func TestPlainWhenNotATerminal(t *testing.T) {
+	for _, lang := range lessons.Languages {
+		_, md, err := lessons.Get(lang, "namespaces")
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runCmd(t, "", "--lang", lang, "namespaces")
+		if code != exitOK || out != md {
+			t.Errorf("%s: exit %d, stderr %q; stdout differs from the lesson's Markdown", lang, code, errOut)
+		}
+		if strings.ContainsRune(out, '\x1b') {
+			t.Errorf("%s: plain output contains an escape byte", lang)
+		}
+	}
+	md := "# Hi\n\nSome *text*.\n"
+	if code, out, _ := runCmd(t, md); code != exitOK || out != md {
+		t.Errorf("stdin passthrough: exit %d, %q; want %q unchanged", code, out, md)
+	}
+	if code, out, _ := runCmd(t, md, "-"); code != exitOK || out != md {
+		t.Errorf(`"-" passthrough: exit %d, %q`, code, out)
+	}
+}
+
+func TestByNumberAndLanguageFromEnvironment(t *testing.T) {
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "zh_CN.UTF-8")
+	_, out, _ := runCmd(t, "", "1")
+	if !strings.HasPrefix(out, "# 第 1 步") {
+		t.Errorf("LANG=zh_CN: lesson 1 starts %q, want the Chinese title", strings.SplitN(out, "\n", 2)[0])
+	}
+	_, out, _ = runCmd(t, "", "--lang", "en", "1")
+	if !strings.HasPrefix(out, "# Step 1") {
+		t.Errorf("--lang en: lesson 1 starts %q", strings.SplitN(out, "\n", 2)[0])
+	}
+}
+
+func TestBadCommandLines(t *testing.T) {
+	cases := []struct {
+		args     []string
+		code     int
+		inStderr string
+	}{
+		{[]string{"--lang", "fr", "namespaces"}, exitUsage, `unknown language "fr"; use en or zh`},
+		{[]string{"chroot", "namespaces"}, exitUsage, "one lesson at a time"},
+		{[]string{"--width", "-3", "chroot"}, exitUsage, "--width"},
+		{[]string{"--bogus"}, exitUsage, "unknown flag"},
+		{[]string{"--lang", "en", "nosuch"}, exitError, `no lesson "nosuch"; choose one of: 0 process`},
+		{[]string{"--force-color", "--style", "nosuch", "chroot"}, exitError, `style "nosuch"`},
+	}
+	for _, c := range cases {
+		code, out, errOut := runCmd(t, "", c.args...)
+		if code != c.code || !strings.Contains(errOut, c.inStderr) || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit %d and %q", c.args, code, out, errOut, c.code, c.inStderr)
+		}
+	}
+	if code, out, _ := runCmd(t, "", "--help"); code != exitOK || !strings.Contains(out, "usage: dockling-lessons") {
+		t.Errorf("--help: exit %d, %q", code, out)
+	}
+}
