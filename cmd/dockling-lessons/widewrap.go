@@ -7,13 +7,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// fitWideText re-wraps the paragraphs that glamour left wider than limit.
+// fitWideText makes glamour's paragraphs fit in limit columns.
 //
 // glamour breaks lines only at spaces. Chinese puts no spaces between words,
 // so a Chinese sentence is one long "word" that runs past the right edge,
-// and the terminal then continues it at column 0, outside the margin. Only
-// blocks that have such an overlong line with wide (CJK) characters in it are
-// touched; English prose, code and tables stay exactly as glamour made them.
+// and the terminal then continues it at column 0, outside the margin; and
+// after a hyphen glamour can overshoot by a column or two. needsRewrap says
+// which blocks are wrapped again; code, tables and everything else stay
+// exactly as glamour made them.
 func fitWideText(rendered string, limit int) string {
 	lines := strings.Split(rendered, "\n")
 	out := make([]string, 0, len(lines))
