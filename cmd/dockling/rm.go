@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"syscall"
-	"time"
 
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/container"
@@ -44,27 +42,16 @@ func removeContainer(store *container.Store, c *container.Container, force bool)
 		if !force {
 			return fmt.Errorf("container %s is running: stop it first (dockling stop %s) or use rm -f", c.Name, c.Name)
 		}
-		_ = syscall.Kill(c.State.Pid, syscall.SIGKILL)
-		waitGone(c.State.Pid, 10*time.Second)
+		// Kill it and wait for its supervisor to finish its own cleanup,
+		// so the two never tear down the same links at once.
+		if err := store.Stop(c, 0); err != nil {
+			return err
+		}
 	}
 	if err := store.Cleanup(c); err != nil {
 		return fmt.Errorf("clean up container %s: %w", c.Name, err)
 	}
 	return store.Remove(c.ID)
-}
-
-// waitGone waits for a process to disappear (or become a zombie).
-func waitGone(pid int, d time.Duration) {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
-		if start, err := container.ProcessStart(pid); err != nil || start == 0 || isZombie(pid) {
-			return
-		}
-	}
-}
-
-func isZombie(pid int) bool {
-	st, err := readProcState(pid)
-	return err == nil && (st == 'Z' || st == 'X')
 }
 
 // forEachContainer resolves each reference and runs fn, going on past

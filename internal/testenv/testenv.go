@@ -19,6 +19,8 @@ import (
 type Env struct {
 	Bin  string // directory holding dockling, probe, dockling-lessons
 	Root string // DOCKLING_ROOT for every command run through this Env
+	// Netns, when set, runs every command inside that network namespace.
+	Netns *Netns
 }
 
 // Setup builds the binaries into a temporary directory and makes a state
@@ -76,7 +78,11 @@ func moduleRoot() (string, error) {
 
 // Command returns an exec.Cmd for `dockling args...` in this Env.
 func (e *Env) Command(args ...string) *exec.Cmd {
-	cmd := exec.Command(filepath.Join(e.Bin, "dockling"), args...)
+	argv := append([]string{filepath.Join(e.Bin, "dockling")}, args...)
+	if e.Netns != nil {
+		argv = e.Netns.Wrap(argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "DOCKLING_ROOT="+e.Root, "LANG=C")
 	return cmd
 }

@@ -74,7 +74,7 @@ type Mount struct {
 // refresh corrects a record that says running when its process is gone:
 // the host rebooted, or the supervisor was killed before it could write.
 func (c *Container) refresh() {
-	if c.State.Status == Running && !c.State.Alive() {
+	if c.State.Status == Running && !c.State.Alive() && !c.State.SupervisorAlive() {
 		c.State.Status = Exited
 		if c.State.FinishedAt.IsZero() {
 			c.State.FinishedAt = time.Now().UTC()

@@ -59,11 +59,13 @@ func (s *Store) Supervise(c *Container, p sandbox.Process, execed func(error)) (
 	}
 	l.Unlock()
 
+	self := os.Getpid()
+	selfStart, _ := ProcessStart(self)
 	p.Started = func(pid int) {
 		start, _ := ProcessStart(pid)
 		_ = s.update(c, func(st *State) {
 			*st = State{Status: Running, Pid: pid, PidStart: start, BootID: BootID(),
-				SupervisorPid: os.Getpid(), StartedAt: time.Now().UTC()}
+				SupervisorPid: self, SupervisorStart: selfStart, StartedAt: time.Now().UTC()}
 		})
 	}
 	p.Execed = execed
@@ -81,7 +83,7 @@ func (s *Store) Supervise(c *Container, p sandbox.Process, execed func(error)) (
 		c.setNetwork(nil) // the runner removed it when the process ended
 	}
 	_ = s.update(c, func(st *State) {
-		st.Status, st.Pid, st.PidStart, st.SupervisorPid = Exited, 0, 0, 0
+		st.Status, st.Pid, st.PidStart, st.SupervisorPid, st.SupervisorStart = Exited, 0, 0, 0, 0
 		st.FinishedAt = time.Now().UTC()
 		switch {
 		case errors.As(runErr, &ce):

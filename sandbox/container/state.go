@@ -27,14 +27,16 @@ type State struct {
 	// PidStart is the process start time (clock ticks since boot, from
 	// /proc/PID/stat). With BootID it tells our process from an unrelated one
 	// that later got the same PID.
-	PidStart      uint64    `json:"PidStart,omitempty"`
-	BootID        string    `json:"BootID,omitempty"`
-	SupervisorPid int       `json:"SupervisorPid,omitempty"`
-	ExitCode      int       `json:"ExitCode"`
-	OOMKilled     bool      `json:"OOMKilled"`
-	Error         string    `json:"Error,omitempty"`
-	StartedAt     time.Time `json:"StartedAt"`
-	FinishedAt    time.Time `json:"FinishedAt"`
+	PidStart      uint64 `json:"PidStart,omitempty"`
+	BootID        string `json:"BootID,omitempty"`
+	SupervisorPid int    `json:"SupervisorPid,omitempty"`
+	// SupervisorStart tells the supervisor from a later process with its PID.
+	SupervisorStart uint64    `json:"SupervisorStart,omitempty"`
+	ExitCode        int       `json:"ExitCode"`
+	OOMKilled       bool      `json:"OOMKilled"`
+	Error           string    `json:"Error,omitempty"`
+	StartedAt       time.Time `json:"StartedAt"`
+	FinishedAt      time.Time `json:"FinishedAt"`
 }
 
 // Alive reports whether the recorded process is still the one we started:
@@ -46,6 +48,18 @@ func (s *State) Alive() bool {
 	}
 	start, err := ProcessStart(s.Pid)
 	return err == nil && start == s.PidStart
+}
+
+// SupervisorAlive reports whether the process that supervises the container
+// is still the one that started it. While it lives, the container is not
+// finished: it may be removing the cgroup and network of a process that has
+// just exited, and its final record is still to come.
+func (s *State) SupervisorAlive() bool {
+	if s.SupervisorPid <= 0 || s.BootID != BootID() {
+		return false
+	}
+	start, err := ProcessStart(s.SupervisorPid)
+	return err == nil && start == s.SupervisorStart
 }
 
 // BootID changes at every boot of the kernel.

@@ -1,0 +1,69 @@
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Netns is a throwaway network namespace that plays the host for network
+// tests: a sleeping process holds it open, and every command run through
+// it (and every supervisor those start) lives in it, so bridges, veths,
+// rules and traffic never touch the machine's own network.
+type Netns struct {
+	holder *exec.Cmd
+	Path   string // /proc/PID/ns/net of the holder
+}
+
+// NewNetns makes the namespace and brings its loopback up.
+func NewNetns() (*Netns, error) {
+	cmd := exec.Command("unshare", "--net", "--fork", "sh", "-c", "ip link set lo up && exec sleep 100000")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start netns holder: %w", err)
+	}
+	n := &Netns{holder: cmd}
+	self, _ := os.Readlink("/proc/self/ns/net")
+	// unshare forks the sleeper; wait until it sits in a namespace of its own.
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		for _, c := range childrenOf(cmd.Process.Pid) {
+			p := fmt.Sprintf("/proc/%d/ns/net", c)
+			if l, err := os.Readlink(p); err == nil && l != self {
+				if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", c)); strings.TrimSpace(string(comm)) == "sleep" {
+					n.Path = p
+					return n, nil
+				}
+			}
+		}
+	}
+	n.Close()
+	return nil, fmt.Errorf("the throwaway network namespace did not come up")
+}
+
+// Close ends the holder; the namespace goes with its last process.
+func (n *Netns) Close() {
+	_ = n.holder.Process.Kill()
+	_ = n.holder.Wait()
+}
+
+// Wrap returns args run inside the namespace.
+func (n *Netns) Wrap(args ...string) []string {
+	return append([]string{"nsenter", "--net=" + n.Path, "--"}, args...)
+}
+
+func childrenOf(pid int) []int {
+	var out []int
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
+		for _, f := range strings.Fields(string(b)) {
+			var c int
+			fmt.Sscan(f, &c)
+			out = append(out, c)
+		}
+	}
+	return out
+}

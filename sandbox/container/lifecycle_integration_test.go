@@ -1,0 +1,274 @@
+//go:build integration
+
+package container_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dockling/dockling/internal/testenv"
+)
+
+var env *testenv.Env
+
+// TestMain runs every lifecycle test with real containers inside one
+// throwaway network namespace, then proves nothing was left behind: no
+// mount, process, cgroup, veth, rule, lease or container record.
+func TestMain(m *testing.M) {
+	if os.Geteuid() != 0 {
+		fmt.Fprintln(os.Stderr, "integration tests need root: run them with sudo (make test does)")
+		os.Exit(1)
+	}
+	var err error
+	if env, err = testenv.Setup(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if env.Netns, err = testenv.NewNetns(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	before, _ := env.Take()
+	code := m.Run()
+	leftovers := netLeftovers()
+	env.Netns.Close()
+	after, _ := env.Take()
+	leaks := testenv.Leaks(before, after)
+	if leftovers != "" {
+		leaks = append(leaks, leftovers)
+	}
+	if ids, _ := os.ReadDir(filepath.Join(env.Root, "containers")); len(ids) > 0 {
+		for _, id := range ids {
+			if id.IsDir() {
+				leaks = append(leaks, "container record "+id.Name())
+			}
+		}
+	}
+	if len(leaks) > 0 {
+		fmt.Fprintf(os.Stderr, "LEAKED after the lifecycle tests:\n  %s\n", strings.Join(leaks, "\n  "))
+		code = 1
+	}
+	env.Close()
+	os.Exit(code)
+}
+
+// netLeftovers reports veths, container rules and leases still present in
+// the throwaway namespace.
+func netLeftovers() string {
+	out, _ := command(env.Netns.Wrap("sh", "-c", `
+ip -o link show type veth
+iptables -t nat -S | grep 'dockling [0-9a-f]' || true
+grep '"ip"' "$0/network/leases.json" 2>/dev/null || true`, env.Root)).CombinedOutput()
+	return strings.TrimSpace(string(out))
+}
+
+func run(t *testing.T, args ...string) string {
+	t.Helper()
+	return strings.TrimSpace(env.MustRun(t, args...).Stdout)
+}
+
+func TestIntegrationDetachedOutlivesTheCLI(t *testing.T) {
+	id := run(t, "run", "-d", "--name", "det", "hostbox", "sh", "-c", "echo started; echo to-stderr >&2; exec sleep 1000")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "det") })
+	if len(id) != 64 {
+		t.Fatalf("run -d printed %q, want a 64-hex id", id)
+	}
+	// The CLI has exited; the container is still running, as the kernel sees it.
+	pid := run(t, "inspect", "--format", "{{.State.Pid}}", "det")
+	if err := syscall.Kill(atoi(t, pid), 0); err != nil {
+		t.Fatalf("container process %s is gone after run -d returned: %v", pid, err)
+	}
+	if ps := run(t, "ps"); !strings.Contains(ps, "det") || !strings.Contains(ps, "Up ") {
+		t.Errorf("ps does not show det up:\n%s", ps)
+	}
+	var logs string
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		r := env.MustRun(t, "logs", "det")
+		if logs = r.Stdout + r.Stderr; strings.Contains(logs, "to-stderr") {
+			break
+		}
+	}
+	if !strings.Contains(logs, "started") || !strings.Contains(logs, "to-stderr") {
+		t.Errorf("logs: %q, want both streams", logs)
+	}
+}
+
+func TestIntegrationStopStartKeepsTheWritableLayer(t *testing.T) {
+	run(t, "run", "-d", "--name", "keep", "hostbox", "sh", "-c", "echo data > /root/kept; exec sleep 1000")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "keep") })
+	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running") })
+	time.Sleep(200 * time.Millisecond) // let the echo land
+	run(t, "stop", "-t", "1", "keep")
+	if st := run(t, "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "keep"); st != "exited 137" {
+		t.Errorf("after stop of a shell that ignores SIGTERM: %q, want exited 137", st)
+	}
+	run(t, "start", "keep")
+	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running") })
+	pid := atoi(t, run(t, "inspect", "-f", "{{.State.Pid}}", "keep"))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/root/root/kept", pid))
+	if err != nil || string(b) != "data\n" {
+		t.Errorf("after stop and start the file written before is %q (%v), want data", b, err)
+	}
+	if r := env.Run(t, "rm", "keep"); r.Code == 0 || !strings.Contains(r.Stderr, "is running") {
+		t.Errorf("rm of a running container: exit %d %q, want a refusal", r.Code, r.Stderr)
+	}
+}
+
+func TestIntegrationExitCodeAfterKill(t *testing.T) {
+	run(t, "run", "-d", "--name", "killme", "hostbox", "sleep", "1000")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "killme") })
+	run(t, "kill", "-s", "KILL", "killme")
+	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "killme").Stdout, "exited") })
+	if code := run(t, "inspect", "--format", "{{.State.ExitCode}}", "killme"); code != "137" {
+		t.Errorf("exit code after kill -s KILL: %s, want 137", code)
+	}
+	if code := run(t, "wait", "killme"); code != "137" {
+		t.Errorf("wait: %s, want 137", code)
+	}
+}
+
+func TestIntegrationRmFlagLeavesNothing(t *testing.T) {
+	r := env.Run(t, "run", "--rm", "hostbox", "sh", "-c", "exit 3")
+	if r.Code != 3 {
+		t.Errorf("run --rm ... exit 3: exit %d (%s)", r.Code, r.Stderr)
+	}
+	if ps := run(t, "ps", "-aq"); ps != "" {
+		t.Errorf("run --rm left containers: %q", ps)
+	}
+}
+
+func TestIntegrationFailedRunLeavesNothing(t *testing.T) {
+	r := env.Run(t, "run", "-d", "--name", "broken", "hostbox", "no-such-command")
+	if r.Code == 0 || !strings.Contains(r.Stderr, `"no-such-command" not found`) {
+		t.Errorf("run -d of a missing command: exit %d %q", r.Code, r.Stderr)
+	}
+	if ps := run(t, "ps", "-aq"); ps != "" {
+		t.Errorf("a failed run left a container: %q", ps)
+	}
+}
+
+func TestIntegrationVolumesOutliveContainers(t *testing.T) {
+	host := t.TempDir()
+	run(t, "run", "--rm", "-v", "vdata:/data", "-v", host+":/bind", "hostbox", "sh", "-c", "echo named > /data/f; echo bound > /bind/f")
+	out := run(t, "run", "--rm", "-v", "vdata:/data", "-v", host+":/bind:ro", "hostbox", "sh", "-c", "cat /data/f /bind/f; touch /bind/no 2>&1 || true")
+	if !strings.Contains(out, "named") || !strings.Contains(out, "bound") || !strings.Contains(out, "Read-only file system") {
+		t.Errorf("second container sees %q; want named, bound and a read-only refusal", out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(host, "f")); string(b) != "bound\n" {
+		t.Errorf("the bind mount did not write through to the host: %q", b)
+	}
+	run(t, "volume", "rm", "vdata")
+}
+
+func TestIntegrationNamesAndPorts(t *testing.T) {
+	run(t, "run", "-d", "--name", "srv", "-p", "3307:3306", "hostbox", "probe", "serve", ":3306")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "srv") })
+	ip := run(t, "inspect", "--format", "{{.NetworkSettings.IPAddress}}", "srv")
+	if !strings.HasPrefix(ip, "10.77.") {
+		t.Fatalf("srv has address %q", ip)
+	}
+	out, err := command(env.Netns.Wrap(filepath.Join(env.Bin, "probe"), "get", "--retries", "50", "http://127.0.0.1:3307/")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ip="+ip) {
+		t.Errorf("host → 127.0.0.1:3307: %v %s", err, out)
+	}
+	// Another container reaches it by name, through /etc/hosts.
+	got := run(t, "run", "--rm", "hostbox", "probe", "get", "--retries", "20", "http://srv:3306/")
+	if !strings.Contains(got, "ip="+ip) {
+		t.Errorf("by name from another container: %q", got)
+	}
+}
+
+func TestIntegrationSupervisorKilled(t *testing.T) {
+	run(t, "run", "-d", "--name", "orphan", "-p", "3308:80", "hostbox", "sleep", "1000")
+	out := run(t, "inspect", "-f", "{{.State.Pid}}", "orphan")
+	pid := atoi(t, out)
+	st := readFile(t, fmt.Sprintf("/proc/%d/stat", pid))
+	sup := atoi(t, strings.Fields(st[strings.LastIndex(st, ")")+1:])[1]) // ppid: the supervisor
+	if err := syscall.Kill(sup, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	// The container dies with its supervisor; ps must say so, not "Up".
+	waitFor(t, func() bool { return syscall.Kill(pid, 0) != nil || zombie(pid) })
+	waitFor(t, func() bool { return !strings.Contains(run(t, "ps", "-a"), "Up ") })
+	run(t, "rm", "-f", "orphan")
+	if left := netLeftovers(); left != "" {
+		t.Errorf("rm -f after a killed supervisor left: %s", left)
+	}
+}
+
+func TestIntegrationConcurrentLifecycles(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan string, 40)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := fmt.Sprintf("par%d", i)
+			for _, args := range [][]string{
+				{"run", "-d", "--name", name, "hostbox", "sleep", "1000"},
+				{"stop", "-t", "0", name},
+				{"start", name},
+				{"rm", "-f", name},
+			} {
+				if r := env.Run(t, args...); r.Code != 0 {
+					errs <- fmt.Sprintf("%v: exit %d %s", args, r.Code, r.Stderr)
+					return
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if ps := run(t, "ps", "-aq"); ps != "" {
+		t.Errorf("containers left after concurrent create/stop/start/rm: %q", ps)
+	}
+}
+
+func waitFor(t *testing.T, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if ok() {
+			return
+		}
+	}
+	t.Fatal("timed out waiting")
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatalf("not a number: %q", s)
+	}
+	return n
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	return strings.HasPrefix(strings.TrimSpace(s[strings.LastIndex(s, ")")+1:]), "Z")
+}
+
+func command(argv []string) *exec.Cmd { return exec.Command(argv[0], argv[1:]...) }
