@@ -22,7 +22,7 @@ type Step struct {
 }
 
 // All lists the steps in order; All[n].N == n.
-var All = []Step{Process, Chroot, Namespaces, Cgroups, Overlay, Network}
+var All = []Step{Process, Chroot, Namespaces, Cgroups, Overlay, Network, Volumes}
 
 // Get returns step n or an error that lists the valid range.
 func Get(n int) (Step, error) {

@@ -22,7 +22,7 @@ type stepOptions struct {
 	explain, script, escape, quiet bool
 	hostname, image, lang          string
 	limits                         limitFlags
-	publish                        []string
+	publish, volumes               []string
 }
 
 func newStepCmd() *cobra.Command {
@@ -38,6 +38,7 @@ func newStepCmd() *cobra.Command {
   3 cgroups     limits on memory, CPU and processes (-m, --cpus, --pids-limit)
   4 overlay     image layers read-only + a writable layer of its own
   5 network     a veth cable to the dockling0 bridge: an IP, NAT, -p ports
+  6 volumes     -v: host directories and named volumes that outlive it
 
 The command (default: the image's shell) runs with your terminal, and its exit
 code becomes dockling's. After it ends, a short note says what the layer
@@ -53,7 +54,8 @@ builds the same step by hand.`,
   dockling step 3 -m 32m -- probe hog 100m       # the OOM killer stops it
   dockling step 3 --pids-limit 20 -- probe fork 100  # forks refused
   dockling step 3 --cpus 0.5 -- probe spin 3s    # throttled to half a CPU
-  dockling step 5 -p 8080:80 -- probe serve :80  # then: curl 127.0.0.1:8080`,
+  dockling step 5 -p 8080:80 -- probe serve :80  # then: curl 127.0.0.1:8080
+  dockling step 6 -v notes:/notes -- sh -c 'date >> /notes/log; cat /notes/log'`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			before, after := args, []string(nil)
@@ -84,6 +86,7 @@ builds the same step by hand.`,
 	f.StringVar(&o.lang, "lang", "", "language of the notes: en or zh (default from LANG)")
 	o.limits.add(f)
 	f.StringArrayVarP(&o.publish, "publish", "p", nil, "publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp] (step 5 and up)")
+	f.StringArrayVarP(&o.volumes, "volume", "v", nil, "mount a volume: HOSTPATH:PATH[:ro] or NAME:PATH[:ro] (step 6)")
 	return cmd
 }
 
@@ -117,6 +120,9 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 	if len(o.publish) > 0 && n < 5 {
 		return fmt.Errorf("-p needs the network, which arrives at step 5; use: dockling step 5 -p %s", o.publish[0])
 	}
+	if len(o.volumes) > 0 && n < 6 {
+		return fmt.Errorf("-v needs volumes, which arrive at step 6; use: dockling step 6 -v %s", o.volumes[0])
+	}
 	if !o.script && os.Geteuid() != 0 && n > 0 {
 		return fmt.Errorf("step %d needs root (it changes / and creates namespaces); run: sudo dockling step %d", n, n)
 	}
@@ -146,6 +152,11 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 			return err
 		}
 		cfg.Network.ID = tag
+	}
+	if len(o.volumes) > 0 {
+		if err := stepVolumes(cfg, o.volumes); err != nil {
+			return err
+		}
 	}
 	imgName := ""
 	var ws *stepWritable

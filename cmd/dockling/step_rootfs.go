@@ -13,6 +13,7 @@ import (
 	"github.com/dockling/dockling/sandbox/image"
 	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/sandbox/rootfs"
+	"github.com/dockling/dockling/sandbox/volume"
 	"golang.org/x/sys/unix"
 )
 
@@ -101,4 +102,28 @@ func sweepStepDirs(base string) {
 		}
 		_ = os.RemoveAll(dir)
 	}
+}
+
+// stepVolumes resolves -v for a step: each becomes a bind mount of a host
+// directory (a named volume is one dockling keeps) into the container.
+func stepVolumes(cfg *sandbox.Config, flags []string) error {
+	specs, err := volume.ParseSpecs(flags)
+	if err != nil {
+		return err
+	}
+	vs, err := volume.Open(sandbox.Root())
+	if err != nil {
+		return err
+	}
+	for _, sp := range specs {
+		if sp.Anonymous() {
+			return fmt.Errorf("-v %s: a step is removed when it ends, so an anonymous volume would be lost; name it (NAME:%s)", sp.Destination, sp.Destination)
+		}
+		m, err := vs.Resolve(sp)
+		if err != nil {
+			return err
+		}
+		cfg.Mounts = append(cfg.Mounts, m.Bind())
+	}
+	return nil
 }

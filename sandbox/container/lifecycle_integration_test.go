@@ -103,14 +103,18 @@ func TestIntegrationDetachedOutlivesTheCLI(t *testing.T) {
 func TestIntegrationStopStartKeepsTheWritableLayer(t *testing.T) {
 	run(t, "run", "-d", "--name", "keep", "hostbox", "sh", "-c", "echo data > /root/kept; exec sleep 1000")
 	t.Cleanup(func() { env.Run(t, "rm", "-f", "keep") })
-	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running") })
+	waitFor(t, func() bool {
+		return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running")
+	})
 	time.Sleep(200 * time.Millisecond) // let the echo land
 	run(t, "stop", "-t", "1", "keep")
 	if st := run(t, "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", "keep"); st != "exited 137" {
 		t.Errorf("after stop of a shell that ignores SIGTERM: %q, want exited 137", st)
 	}
 	run(t, "start", "keep")
-	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running") })
+	waitFor(t, func() bool {
+		return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "keep").Stdout, "running")
+	})
 	pid := atoi(t, run(t, "inspect", "-f", "{{.State.Pid}}", "keep"))
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/root/root/kept", pid))
 	if err != nil || string(b) != "data\n" {
@@ -125,7 +129,9 @@ func TestIntegrationExitCodeAfterKill(t *testing.T) {
 	run(t, "run", "-d", "--name", "killme", "hostbox", "sleep", "1000")
 	t.Cleanup(func() { env.Run(t, "rm", "-f", "killme") })
 	run(t, "kill", "-s", "KILL", "killme")
-	waitFor(t, func() bool { return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "killme").Stdout, "exited") })
+	waitFor(t, func() bool {
+		return strings.Contains(env.Run(t, "inspect", "-f", "{{.State.Status}}", "killme").Stdout, "exited")
+	})
 	if code := run(t, "inspect", "--format", "{{.State.ExitCode}}", "killme"); code != "137" {
 		t.Errorf("exit code after kill -s KILL: %s, want 137", code)
 	}
