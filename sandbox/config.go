@@ -65,6 +65,9 @@ type Config struct {
 	// with these limits. The parent does this; the child never sees it.
 	Cgroup *CgroupSpec `json:"cgroup,omitempty"`
 
+	// Tty gives the command a pseudo-terminal of the container's own.
+	Tty bool `json:"tty,omitempty"`
+
 	// Explain asks both sides to report every kernel operation as it happens.
 	Explain bool `json:"explain,omitempty"`
 }

@@ -28,6 +28,10 @@ type Process struct {
 	// Started, when set, is called with the child's host PID once it exists,
 	// before it is released to run (tests use it to look at /proc/<pid>).
 	Started func(pid int)
+	// Console, with Config.Tty, receives the master side of the
+	// container's terminal before the command runs; set its size there.
+	// The caller copies between it and the user, and closes it.
+	Console func(master *os.File)
 	// NetworkAttached, when set, receives the container's network record
 	// before any link or rule is made, to be saved for a later cleanup.
 	NetworkAttached func(*network.Attachment)
@@ -110,6 +114,18 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	cmd.Args[0] = "dockling"
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.ExtraFiles = []*os.File{configR, msgW} // fds 3 and 4 in the child
+	var consoleParent, consoleChild *os.File
+	if cfg.Tty {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return nil, fmt.Errorf("console socket: %w", err)
+		}
+		consoleParent = os.NewFile(uintptr(fds[0]), "console")
+		consoleChild = os.NewFile(uintptr(fds[1]), "console")
+		defer consoleParent.Close()
+		defer consoleChild.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, consoleChild) // fd 5
+	}
 	cmd.Env = []string{}                       // the child gets its env from the config, not ours
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: flags,
@@ -143,6 +159,9 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	}
 	configR.Close()
 	msgW.Close()
+	if consoleChild != nil {
+		consoleChild.Close() // the child has its copy; ours would hide its exit
+	}
 	res := &Result{Pid: cmd.Process.Pid}
 	if p.Started != nil {
 		p.Started(res.Pid)
@@ -180,6 +199,21 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		return nil, fmt.Errorf("send config to child: %w", err)
 	}
 	configW.Close()
+
+	if consoleParent != nil {
+		go func() {
+			master, err := receiveConsole(consoleParent)
+			if err != nil {
+				return // the child failed before it had a terminal; it says why
+			}
+			if p.Console != nil {
+				p.Console(master)
+			} else {
+				master.Close()
+			}
+			_, _ = consoleParent.Write([]byte{1}) // size set: go on
+		}()
+	}
 
 	childErr := make(chan *ChildError, 1)
 	go func() {

@@ -34,7 +34,15 @@ func runAttached(cmd *cobra.Command, store *container.Store, c *container.Contai
 		Stdout: io.MultiWriter(cmd.OutOrStdout(), stdout),
 		Stderr: io.MultiWriter(cmd.ErrOrStderr(), stderr),
 	}
+	var con *console
+	if c.Tty {
+		con = newConsole(os.Stdin, io.MultiWriter(cmd.OutOrStdout(), stdout))
+		p.Console = func(master *os.File) { con.attach(master, c.OpenStdin) }
+	}
 	res, runErr := store.Supervise(c, p, nil)
+	if con != nil {
+		con.wait(res != nil)
+	}
 	closeLog()
 	if c.HostConfig.AutoRemove {
 		_ = removeContainer(store, c, true)

@@ -111,7 +111,7 @@ func createContainer(o createOptions, imageName string, cmdArgs []string) (*cont
 		Tty: o.tty, OpenStdin: o.interactive,
 		Config: sandbox.Config{
 			Args: args, Env: env, Cwd: cwd,
-			Namespaces: sandbox.AllNamespaces, PivotRoot: true,
+			Namespaces: sandbox.AllNamespaces, PivotRoot: true, Tty: o.tty,
 			Cgroup: &sandbox.CgroupSpec{Limits: limits},
 		},
 		HostConfig: container.HostConfig{

@@ -102,12 +102,21 @@ func supervise(store *container.Store, c *container.Container, ready *os.File) e
 	}
 	defer stdin.Close()
 	p := sandbox.Process{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	var con *console
+	if c.Tty {
+		// The terminal's output goes to the log; its input is the held pipe.
+		con = newConsole(stdin, stdout)
+		p.Console = func(master *os.File) { con.attach(master, c.OpenStdin) }
+	}
 	_, runErr := store.Supervise(c, p, func(err error) {
 		if err != nil {
 			fmt.Fprintln(ready, childErrorText(c, err))
 		}
 		ready.Close()
 	})
+	if con != nil {
+		con.wait(false)
+	}
 	if c.HostConfig.AutoRemove {
 		_ = removeContainer(store, c, true)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dockling/dockling/internal/testenv"
+	"golang.org/x/sys/unix"
 )
 
 var env *testenv.Env
@@ -278,3 +279,66 @@ func zombie(pid int) bool {
 }
 
 func command(argv []string) *exec.Cmd { return exec.Command(argv[0], argv[1:]...) }
+
+// openPty makes a pseudo-terminal pair in the test, standing in for the
+// user's terminal window.
+func openPty(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close(); s.Close() })
+	return m, s
+}
+
+func TestIntegrationRunItGivesATerminal(t *testing.T) {
+	master, slave := openPty(t)
+	if err := unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 33, Col: 101}); err != nil {
+		t.Fatal(err)
+	}
+	cmd := env.Command("run", "-it", "--rm", "hostbox", "sh")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	// Type into the terminal as a user would.
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		_, _ = master.Write([]byte("tty; stty size; exit 5\r"))
+	}()
+	var out []byte
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		_ = master.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := master.Read(buf)
+		out = append(out, buf[:n]...)
+		if err != nil && !os.IsTimeout(err) {
+			break
+		}
+		if strings.Contains(string(out), "33 101") {
+			break
+		}
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 {
+		t.Errorf("run -it ... exit 5: %v", err)
+	}
+	if !strings.Contains(string(out), "/dev/pts/0") || !strings.Contains(string(out), "33 101") {
+		t.Errorf("inside run -it: want tty /dev/pts/0 and size 33 101, got %q", out)
+	}
+}

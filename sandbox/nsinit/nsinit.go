@@ -54,6 +54,13 @@ func Main() {
 		fail(1, fmt.Errorf("set up the container: %w", err))
 	}
 
+	if cfg.Tty {
+		unix.CloseOnExec(sandbox.ConsoleFD)
+		if err := sandbox.SetupConsole(sandbox.ConsoleFD); err != nil {
+			fail(1, fmt.Errorf("set up the terminal: %w", err))
+		}
+	}
+
 	cwd := cfg.Cwd
 	if cwd == "" {
 		cwd = "/"
