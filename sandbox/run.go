@@ -126,7 +126,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		defer consoleChild.Close()
 		cmd.ExtraFiles = append(cmd.ExtraFiles, consoleChild) // fd 5
 	}
-	cmd.Env = []string{}                       // the child gets its env from the config, not ours
+	cmd.Env = []string{} // the child gets its env from the config, not ours
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: flags,
 		// If dockling dies, the container must not live on unsupervised.

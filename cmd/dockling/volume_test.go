@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -68,12 +69,18 @@ func TestVolumeCommands(t *testing.T) {
 		t.Errorf("create ./bad: %v", err)
 	}
 
+	// ls sorts by name; the random hex name may sort before or after.
+	names := []string{random, "blog-db", "web-data"}
+	sort.Strings(names)
 	ls := mustRunVolume(t, "ls")
-	wantLs := "DRIVER    VOLUME NAME\n" + "local     " + random + "\nlocal     blog-db\nlocal     web-data\n"
+	wantLs := "DRIVER    VOLUME NAME\n"
+	for _, n := range names {
+		wantLs += "local     " + n + "\n"
+	}
 	if ls != wantLs {
 		t.Errorf("ls:\n%s\nwant:\n%s", ls, wantLs)
 	}
-	if q := mustRunVolume(t, "ls", "-q"); q != random+"\nblog-db\nweb-data\n" {
+	if q := mustRunVolume(t, "ls", "-q"); q != strings.Join(names, "\n")+"\n" {
 		t.Errorf("ls -q: %q", q)
 	}
 
