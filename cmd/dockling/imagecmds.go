@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
 	"text/tabwriter"
@@ -11,9 +10,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/container"
 	"github.com/dockling/dockling/sandbox/image"
 )
 
@@ -27,15 +26,46 @@ func imageCommands() []*cobra.Command {
 	}
 }
 
-// openImageStore opens the image store under $DOCKLING_ROOT.
+// openImageStore opens the image store under $DOCKLING_ROOT. An image is
+// in use while any container, running or not, was made from it: rmi
+// refuses it without -f, as docker does.
 func openImageStore() (*image.Store, error) {
-	return image.Open(sandbox.Root())
+	s, err := image.Open(sandbox.Root())
+	if err != nil {
+		return nil, err
+	}
+	s.InUse = func(imageID string) bool {
+		cs, err := container.Open(sandbox.Root())
+		if err != nil {
+			return false
+		}
+		all, _ := cs.List()
+		for _, c := range all {
+			if c.ImageID == imageID {
+				return true
+			}
+		}
+		return false
+	}
+	return s, nil
 }
 
-// isTerminal says whether w is a terminal (progress bars, prompts).
+func init() {
+	// `dockling inspect NAME` falls back to images when no container matches.
+	inspectImage = func(ref string) (any, error) {
+		s, err := openImageStore()
+		if err != nil {
+			return nil, err
+		}
+		return s.InspectImage(ref)
+	}
+}
+
+// isTerminal says whether w is a terminal (progress bars, prompts), with
+// the same ioctl the lesson renderer uses, so no terminal library is linked.
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	_, ok := terminalFile(w)
+	return ok
 }
 
 // shortID is the 12 hex digits docker prints for an image ID.

@@ -211,7 +211,7 @@ func TestInspectCommand(t *testing.T) {
 	}
 
 	out, _, err = runReadCmd(t, newInspectCmd(), "--format", "{{.Name}}", "web", "ghost")
-	if out != "/web\n" || err == nil || !strings.Contains(err.Error(), "no such container: ghost") {
+	if out != "/web\n" || err == nil || !strings.Contains(err.Error(), "no such container") || !strings.Contains(err.Error(), "ghost") {
 		t.Errorf("inspect web ghost: %q, %v; want /web printed, then an error naming ghost", out, err)
 	}
 }
