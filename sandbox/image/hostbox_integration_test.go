@@ -12,7 +12,7 @@ import (
 // The proof that hostbox is a working root filesystem: chroot into its flat
 // copy with the host's own chroot(8) and run the image's shell and tools,
 // which can only start if their interpreter and libraries were all copied.
-func TestHostboxRunsInChroot(t *testing.T) {
+func TestIntegrationHostboxRunsInChroot(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("chroot needs root")
 	}
