@@ -13,6 +13,7 @@ all: build
 
 build:
 	$(GOBUILD) -o $(BIN)/dockling ./cmd/dockling
+	$(GOBUILD) -o $(BIN)/dockling-init ./cmd/dockling-init
 	$(GOBUILD) -o $(BIN)/dockling-lessons ./cmd/dockling-lessons
 	$(GOBUILD) -o $(BIN)/probe ./cmd/probe
 
@@ -45,7 +46,7 @@ VM_RUN   := Integration(Step[0-4]|Escape|Script|ExitCode|Cgroup|OOM|Pids|CPU|Lim
 test-cgroup2: build
 	rm -rf $(BIN)/vm && mkdir -p $(BIN)/vm
 	for p in $(VM_TESTS); do CGO_ENABLED=0 $(GO) test -c -tags integration -o $(BIN)/vm/ $$p || exit 1; done
-	bash .ci/cgroup2-vm/run.sh -t 600 $(BIN)/vm/*.test $(BIN)/dockling $(BIN)/probe $(BIN)/dockling-lessons $(VM_TOOLS) -- \
+	bash .ci/cgroup2-vm/run.sh -t 600 $(BIN)/vm/*.test $(BIN)/dockling $(BIN)/dockling-init $(BIN)/probe $(BIN)/dockling-lessons $(VM_TOOLS) -- \
 	  sh -c 'cd /tmp && for t in /dockling/bin/*.test; do echo "== $$t"; DOCKLING_TEST_BIN=/dockling/bin $$t -test.count=1 -test.v -test.run "$(VM_RUN)" || exit 1; done'
 
 bench: build

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/dockling/dockling/sandbox/explain"
 	"github.com/dockling/dockling/sandbox/fsutil"
@@ -13,7 +14,9 @@ import (
 // exists, so whoever persists it can always undo exactly what was made.
 func connectNetwork(spec *NetworkSpec, hostname string, pid int, rec *explain.Recorder, saved func(*network.Attachment)) (*network.Attachment, error) {
 	cfg := network.DefaultConfig(Root())
+	t0 := time.Now()
 	att, ops, err := network.Plan(cfg, spec.ID, pid, spec.Ports)
+	explain.Timing("network plan", t0)
 	if err != nil {
 		return nil, err
 	}
@@ -39,5 +42,6 @@ func disconnectNetwork(att *network.Attachment, rec *explain.Recorder) error {
 	for _, op := range network.TeardownOps(cfg, att) {
 		rec.Record(explain.Parent, op.Call, op.Shell, op.Why)
 	}
+	defer explain.Timing("network teardown", time.Now())
 	return network.Teardown(cfg, att)
 }

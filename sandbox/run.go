@@ -9,8 +9,10 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/explain"
@@ -60,6 +62,7 @@ type Result struct {
 // them; it then reads the config from a pipe, finishes the setup from the
 // inside (nsinit) and execs the command.
 func Run(cfg *Config, p Process) (*Result, error) {
+	began := time.Now()
 	var rec *explain.Recorder
 	if p.Explain != nil {
 		rec = explain.New(p.Explain)
@@ -110,8 +113,8 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	}
 
 	flags, names, unshareOpts := cfg.Cloneflags()
-	cmd := exec.Command("/proc/self/exe", "init")
-	cmd.Args[0] = "dockling"
+	cmd := exec.Command(initBinary(), "init")
+	cmd.Args[0] = "dockling-init"
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.ExtraFiles = []*os.File{configR, msgW} // fds 3 and 4 in the child
 	var consoleParent, consoleChild *os.File
@@ -127,6 +130,9 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		cmd.ExtraFiles = append(cmd.ExtraFiles, consoleChild) // fd 5
 	}
 	cmd.Env = []string{} // the child gets its env from the config, not ours
+	if t := os.Getenv("DOCKLING_TIMING"); t != "" {
+		cmd.Env = append(cmd.Env, "DOCKLING_TIMING="+t) // so the child times its ops too
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: flags,
 		// If dockling dies, the container must not live on unsupervised.
@@ -218,6 +224,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	childErr := make(chan *ChildError, 1)
 	go func() {
 		e := readMessages(msgR, p.Explain)
+		explain.Timing("until the command runs (execve)", began)
 		if p.Execed != nil {
 			if e != nil {
 				p.Execed(e)
@@ -275,6 +282,19 @@ wait:
 		return res, cerr
 	}
 	return res, nil
+}
+
+// initBinary is what the child re-executes: dockling-init beside this
+// binary when it is there (it starts faster: it links only the runtime),
+// else this binary itself, which has an `init` command too.
+func initBinary() string {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "dockling-init")
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return "/proc/self/exe"
 }
 
 // destroyCgroup removes a cgroup on a path that already failed; the first

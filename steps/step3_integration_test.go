@@ -98,10 +98,12 @@ func TestIntegrationStep3OwnCgroupWithLimits(t *testing.T) {
 
 func waitForChild(t *testing.T, parent int) int {
 	t.Helper()
-	self := filepath.Join(env.Bin, "dockling")
+	ours := func(exe string) bool { // dockling itself, or its child before exec
+		return exe == filepath.Join(env.Bin, "dockling") || exe == filepath.Join(env.Bin, "dockling-init")
+	}
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		for _, c := range children(parent) {
-			if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", c)); err == nil && exe != self {
+			if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", c)); err == nil && !ours(exe) {
 				return c
 			}
 		}

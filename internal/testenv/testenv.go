@@ -48,6 +48,7 @@ func Setup() (*Env, error) {
 	}
 	for _, b := range []struct{ name, pkg string }{
 		{"dockling", "./cmd/dockling"},
+		{"dockling-init", "./cmd/dockling-init"},
 		{"probe", "./cmd/probe"},
 		{"dockling-lessons", "./cmd/dockling-lessons"},
 	} {

@@ -22,8 +22,8 @@ const (
 // Event is one kernel operation and its shell twin.
 type Event struct {
 	Side  Side   `json:"side"`
-	Call  string `json:"call"`            // e.g. `pivot_root(".", ".oldroot")`
-	Shell string `json:"shell,omitempty"` // e.g. `pivot_root . .oldroot`
+	Call  string `json:"call"`            // e.g. `pivot_root(".", ".")`
+	Shell string `json:"shell,omitempty"` // e.g. `pivot_root . .`
 	Why   string `json:"why,omitempty"`   // one short line for the learner
 }
 

@@ -2,7 +2,9 @@ package explain
 
 import (
 	"fmt"
+	"os"
 	"strings"
+	"time"
 )
 
 // Op is one step of a container start, described before it is done: the
@@ -25,12 +27,21 @@ func Run(ops []Op, rec *Recorder, side Side) error {
 		if op.Do == nil {
 			continue
 		}
-		if err := op.Do(); err != nil {
+		start := time.Now()
+		err := op.Do()
+		if timing {
+			fmt.Fprintf(os.Stderr, "%-6s %8s  %.90s\n", side, time.Since(start).Round(time.Microsecond), op.Call)
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", op.Call, err)
 		}
 	}
 	return nil
 }
+
+// timing (DOCKLING_TIMING=1) prints how long each op took, to find what
+// dominates a container's start.
+var timing = os.Getenv("DOCKLING_TIMING") != ""
 
 // Quote makes s safe as one word in a POSIX shell command line.
 func Quote(s string) string {
@@ -57,4 +68,11 @@ func QuoteArgs(args []string) string {
 		q[i] = Quote(a)
 	}
 	return strings.Join(q, " ")
+}
+
+// Timing prints, with DOCKLING_TIMING=1, how long a phase took since start.
+func Timing(what string, start time.Time) {
+	if timing {
+		fmt.Fprintf(os.Stderr, "phase  %8s  %s\n", time.Since(start).Round(time.Microsecond), what)
+	}
 }

@@ -1,59 +1,43 @@
 package rootfs
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/dockling/dockling/sandbox/explain"
 	"golang.org/x/sys/unix"
 )
 
-// oldRoot is where pivot_root parks the host's root until we detach it.
-const oldRoot = ".oldroot"
-
 // PivotRoot makes root the root of this mount namespace and then detaches the
 // host's old root entirely. Unlike chroot, nothing is left above the new "/"
 // to climb back to: the old root is not hidden, it is gone from this
-// namespace. Must run in a private mount namespace, after BindSelf(root).
+// namespace. Must run in a private mount namespace, after root was made a
+// mount point (BindSelf or an overlay mount).
+//
+// pivot_root(".", ".") needs no spare directory: the old root is stacked on
+// top of the new one at the same place, and the umount of "." right after
+// takes it off again, leaving the image as the only thing at "/". Nothing is
+// written into the image on the way.
 func PivotRoot(root string) []explain.Op {
-	put := filepath.Join(root, oldRoot)
 	return []explain.Op{
 		{
 			Call: fmt.Sprintf(`chdir(%q)`, root), Shell: "cd " + q(root),
 			Do: func() error { return unix.Chdir(root) },
 		},
 		{
-			Call: fmt.Sprintf(`mkdir(%q, 0700)`, put), Shell: "mkdir -p " + oldRoot,
-			Do: func() error { return os.MkdirAll(put, 0o700) },
+			Call:  `pivot_root(".", ".")`,
+			Shell: "pivot_root . .",
+			Why:   "the image becomes / ; the host's old root is stacked on top of it, for the moment",
+			Do:    func() error { return unix.PivotRoot(".", ".") },
 		},
 		{
-			Call:  fmt.Sprintf(`pivot_root(".", %q)`, oldRoot),
-			Shell: "pivot_root . " + oldRoot,
-			Why:   "the image becomes / ; the host's root moves to /" + oldRoot,
-			Do:    func() error { return unix.PivotRoot(".", oldRoot) },
+			Call:  `umount2(".", MNT_DETACH)`,
+			Shell: "umount -l .",
+			Why:   "detach the host's old root: from here on it is unreachable",
+			Do:    func() error { return unix.Unmount(".", unix.MNT_DETACH) },
 		},
 		{
 			Call: `chdir("/")`, Shell: "cd /",
 			Do: func() error { return unix.Chdir("/") },
-		},
-		{
-			Call:  fmt.Sprintf(`umount2("/%s", MNT_DETACH)`, oldRoot),
-			Shell: "umount -l /" + oldRoot,
-			Why:   "detach the host's root: from here on it is unreachable",
-			Do:    func() error { return unix.Unmount("/"+oldRoot, unix.MNT_DETACH) },
-		},
-		{
-			Call: fmt.Sprintf(`rmdir("/%s")`, oldRoot), Shell: "rmdir /" + oldRoot,
-			Do: func() error {
-				// Another run of the same rootfs may still have its own old
-				// root parked here; that is harmless, so busy is not an error.
-				if err := unix.Rmdir("/" + oldRoot); err != nil && !errors.Is(err, unix.EBUSY) && !errors.Is(err, unix.ENOENT) {
-					return err
-				}
-				return nil
-			},
 		},
 	}
 }

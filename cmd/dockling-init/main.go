@@ -1,0 +1,10 @@
+// Command dockling-init is the child side of a container start, in a binary
+// of its own: the runner re-executes it in the new namespaces. It links only
+// the runtime (no CLI, no registry client, no Markdown renderer), so the Go
+// runtime and package initialisers it pays for at every container start are
+// as small as they can be. `dockling init` does the same, as a fallback.
+package main
+
+import "github.com/dockling/dockling/sandbox/nsinit"
+
+func main() { nsinit.Main() }
