@@ -65,6 +65,10 @@ type Config struct {
 	// with these limits. The parent does this; the child never sees it.
 	Cgroup *CgroupSpec `json:"cgroup,omitempty"`
 
+	// User, when set, is who the command runs as (after the setup, which
+	// needs root, is done).
+	User *User `json:"user,omitempty"`
+
 	// Tty gives the command a pseudo-terminal of the container's own.
 	Tty bool `json:"tty,omitempty"`
 
@@ -103,4 +107,10 @@ type NetworkSpec struct {
 	// child is released): this container's name and address, and Peers'.
 	HostsFile string            `json:"hostsFile,omitempty"`
 	Peers     map[string]string `json:"peers,omitempty"` // name → IP of other containers
+}
+
+// User is a numeric user and group, resolved from the image's files.
+type User struct {
+	UID int `json:"uid"`
+	GID int `json:"gid"`
 }

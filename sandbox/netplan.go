@@ -45,3 +45,24 @@ func disconnectNetwork(att *network.Attachment, rec *explain.Recorder) error {
 	defer explain.Timing("network teardown", time.Now())
 	return network.Teardown(cfg, att)
 }
+
+// startProxies serves the published ports no iptables rule carries (a host
+// without iptables) with a userland proxy in this process, for as long as
+// the container runs. It returns a function that stops them.
+func startProxies(att *network.Attachment) (func(), error) {
+	var proxies []*network.Proxy
+	stop := func() {
+		for _, p := range proxies {
+			_ = p.Close()
+		}
+	}
+	for _, m := range att.Proxied {
+		p, err := network.StartProxy(m, att.IP)
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		proxies = append(proxies, p)
+	}
+	return stop, nil
+}

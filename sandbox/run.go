@@ -192,6 +192,15 @@ func Run(cfg *Config, p Process) (*Result, error) {
 			return nil, err
 		}
 		res.Network = att
+		stopProxies, err := startProxies(att)
+		if err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			_ = disconnectNetwork(att, nil)
+			destroyCgroup(cg)
+			return nil, err
+		}
+		defer stopProxies()
 	}
 
 	// Release the child: the config, then EOF.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/container"
 	"github.com/dockling/dockling/sandbox/image"
+	"github.com/dockling/dockling/sandbox/image/remote"
 	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/sandbox/volume"
 	"github.com/spf13/cobra"
@@ -23,7 +25,7 @@ type createOptions struct {
 	entrypointSet                       bool
 	limits                              limitFlags
 	publish, volumes                    []string
-	network                             string
+	network, user                       string
 }
 
 func (o *createOptions) addFlags(cmd *cobra.Command) {
@@ -37,6 +39,7 @@ func (o *createOptions) addFlags(cmd *cobra.Command) {
 	f.StringVarP(&o.workdir, "workdir", "w", "", "working directory inside the container")
 	f.StringVarP(&o.hostname, "hostname", "h", "", "hostname inside the container (default: the short ID)")
 	f.StringVar(&o.entrypoint, "entrypoint", "", "override the image's entrypoint")
+	f.StringVarP(&o.user, "user", "u", "", "run as this user: NAME, UID, NAME:GROUP or UID:GID (from the image's /etc/passwd)")
 	o.limits.add(f)
 	f.StringArrayVarP(&o.publish, "publish", "p", nil, "publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]")
 	f.StringArrayVarP(&o.volumes, "volume", "v", nil, "mount a volume: HOSTPATH:PATH[:ro], NAME:PATH[:ro] or PATH")
@@ -49,11 +52,17 @@ func (o *createOptions) addFlags(cmd *cobra.Command) {
 // createContainer resolves the image and writes a new container's record.
 // Nothing is started; a failure leaves nothing behind.
 func createContainer(o createOptions, imageName string, cmdArgs []string) (*container.Store, *container.Container, error) {
-	images, err := image.Open(sandbox.Root())
+	images, err := openImageStore()
 	if err != nil {
 		return nil, nil, err
 	}
 	img, err := images.Resolve(imageName)
+	var notFound *image.NotFoundError
+	if errors.As(err, &notFound) {
+		// As docker run does: an image not held here is pulled first.
+		fmt.Fprintf(os.Stderr, "Unable to find image '%s' locally\n", image.NormalizeRef(imageName))
+		img, err = remote.Pull(images, imageName, remote.Options{Out: os.Stderr, TTY: isTerminal(os.Stderr)})
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,6 +128,13 @@ func createContainer(o createOptions, imageName string, cmdArgs []string) (*cont
 			Memory: limits.Memory, MemorySwap: limits.MemorySwap, NanoCpus: int64(limits.CPUs * 1e9),
 			CPUShares: limits.CPUShares, PidsLimit: limits.PidsLimit,
 		},
+	}
+	if o.user != "" {
+		u, err := lookupUser(img.Layers, o.user)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.Config.User = u
 	}
 	if err := store.Create(c); err != nil {
 		return nil, nil, err

@@ -342,3 +342,34 @@ func TestIntegrationRunItGivesATerminal(t *testing.T) {
 		t.Errorf("inside run -it: want tty /dev/pts/0 and size 33 101, got %q", out)
 	}
 }
+
+func TestIntegrationUserAndInfo(t *testing.T) {
+	if got := run(t, "run", "--rm", "-u", "nobody", "hostbox", "id", "-u"); got != "65534" {
+		t.Errorf("run -u nobody: id -u = %q, want 65534", got)
+	}
+	if got := run(t, "run", "--rm", "-u", "1000:1000", "hostbox", "id"); !strings.HasPrefix(got, "uid=1000 gid=1000") {
+		t.Errorf("run -u 1000:1000: %q", got)
+	}
+	if r := env.Run(t, "run", "--rm", "-u", "ghost", "hostbox", "id"); r.Code == 0 || !strings.Contains(r.Stderr, `unknown user "ghost"`) {
+		t.Errorf("run -u ghost: exit %d %q", r.Code, r.Stderr)
+	}
+	if info := run(t, "info"); !strings.Contains(info, "Images: 1") || !strings.Contains(info, "Cgroup Version:") {
+		t.Errorf("info:\n%s", info)
+	}
+}
+
+func TestIntegrationSystemResetCleansEverything(t *testing.T) {
+	run(t, "run", "-d", "--name", "r1", "-p", "3309:80", "hostbox", "sleep", "1000")
+	run(t, "run", "--name", "r2", "hostbox", "true")
+	out := run(t, "system", "reset", "-f")
+	if !strings.Contains(out, "removed container") {
+		t.Errorf("system reset said:\n%s", out)
+	}
+	if ps := run(t, "ps", "-aq"); ps != "" {
+		t.Errorf("containers after system reset: %q", ps)
+	}
+	if left := netLeftovers(); left != "" {
+		t.Errorf("left after system reset: %s", left)
+	}
+	run(t, "system", "reset", "-f") // twice is harmless
+}

@@ -68,6 +68,19 @@ func Main() {
 	if err := unix.Chdir(cwd); err != nil {
 		fail(1, fmt.Errorf("working directory %q: %w", cwd, err))
 	}
+	if u := cfg.User; u != nil {
+		// Groups first: once the uid is not 0 any more, we could not.
+		if err := unix.Setgroups(nil); err != nil {
+			fail(1, fmt.Errorf("setgroups: %w", err))
+		}
+		if err := unix.Setgid(u.GID); err != nil {
+			fail(1, fmt.Errorf("setgid %d: %w", u.GID, err))
+		}
+		if err := unix.Setuid(u.UID); err != nil {
+			fail(1, fmt.Errorf("setuid %d: %w", u.UID, err))
+		}
+		rec.Record(explain.Child, fmt.Sprintf("setgroups([]); setgid(%d); setuid(%d)", u.GID, u.UID), "", "run as the requested user from here on")
+	}
 	path, err := lookPath(cfg.Args[0], cfg.Env)
 	if err != nil {
 		fail(127, err)
