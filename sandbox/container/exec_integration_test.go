@@ -1,0 +1,35 @@
+//go:build integration
+
+package container_test
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestIntegrationExecSeesTheContainer(t *testing.T) {
+	id := run(t, "run", "-id", "--name", "ex", "hostbox")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "ex") })
+	out := run(t, "exec", "ex", "sh", "-c", `echo "pid1=$(cat /proc/1/comm) host=$(hostname) cwd=$(pwd)"; grep -c . /proc/self/cgroup >/dev/null; cat /proc/self/cgroup; head -1 /proc/self/mountinfo`)
+	for _, want := range []string{"pid1=sh", "host=" + id[:12], "cwd=/", "/dockling/" + id, " / / ", "overlay"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("exec: want %q in:\n%s", want, out)
+		}
+	}
+	if r := env.Run(t, "exec", "ex", "sh", "-c", "exit 9"); r.Code != 9 {
+		t.Errorf("exec exit code: %d, want 9", r.Code)
+	}
+	if got := run(t, "exec", "-w", "/tmp", "-u", "nobody", "-e", "GREETING=hi", "ex", "sh", "-c", `echo "$(id -u) $(pwd) $GREETING"`); got != "65534 /tmp hi" {
+		t.Errorf("exec -w /tmp -u nobody -e: %q", got)
+	}
+	// A symlink in the container pointing at a host path must not move
+	// the working directory out of the container.
+	run(t, "exec", "ex", "ln", "-s", "/etc", "/evil")
+	if got := run(t, "exec", "-w", "/evil", "ex", "cat", "hostname"); got != id[:12] {
+		t.Errorf("exec -w /evil (-> /etc) read %q, want the container's own hostname", got)
+	}
+	run(t, "stop", "-t", "0", "ex")
+	if r := env.Run(t, "exec", "ex", "true"); r.Code == 0 || !strings.Contains(r.Stderr, "is not running") {
+		t.Errorf("exec on a stopped container: exit %d %q", r.Code, r.Stderr)
+	}
+}
