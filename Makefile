@@ -17,7 +17,7 @@ build:
 	$(GOBUILD) -o $(BIN)/dockling-lessons ./cmd/dockling-lessons
 	$(GOBUILD) -o $(BIN)/probe ./cmd/probe
 
-# A short guided walk through steps 0-2 on the built-in image (no network).
+# A short guided walk through steps 0-4 on the built-in image (no network).
 demo: build
 	@bash docs/demo.sh $(BIN)/dockling
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make demo`: a short guided walk through steps 0-2 on the built-in image.
+# `make demo`: a short guided walk through steps 0-4 on the built-in image.
 # Needs root and no network. Each step runs the same two commands, so you can
 # watch what each new layer changes.
 set -euo pipefail
@@ -38,4 +38,10 @@ show "$dockling" step 2 --quiet --escape || true
 say "Every kernel call step 2 makes, each with the shell command that does the same:"
 show "$dockling" step 2 --explain -- hostname
 
-say "Done. Next: dockling lesson namespaces, or dockling step 2 for a shell of your own."
+say "Step 3: cgroups. 32 MiB of memory, and a program that wants 100: the kernel stops it."
+show "$dockling" step 3 --quiet -m 32m -- probe hog 100m || true
+
+say "Step 4: overlay. The image's layers stay read-only; writes land in a layer of the run's own."
+show "$dockling" step 4 -- sh -c 'echo hello > /root/new-file; rm /etc/hostname; ls /root'
+
+say "Done. Next: dockling lesson, dockling step 5 (networking), or dockling run -it --rm hostbox sh"

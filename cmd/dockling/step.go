@@ -172,7 +172,7 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 				return err
 			}
 			if !o.script {
-				defer ws.remove(cmd.ErrOrStderr(), o.quiet)
+				defer ws.remove(cmd.ErrOrStderr(), true) // on early returns; a no-op after the one below
 			}
 		}
 	} else {
@@ -224,6 +224,9 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 		} else {
 			fmt.Fprintf(stderr, "dockling: the OOM killer killed a process of the container: out of memory in its cgroup, limit %s\n", mib(cfg.Cgroup.Limits.Memory))
 		}
+	}
+	if ws != nil {
+		ws.remove(stderr, o.quiet) // says what the writable layer held, then deletes it
 	}
 	if !o.quiet {
 		if cfg.Cgroup != nil {
