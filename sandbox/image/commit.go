@@ -31,7 +31,8 @@ func (s *Store) installLayer(tmpDir string, diffID v1.Hash) error {
 
 // commitImage writes the config and manifest blobs for layers that are
 // already stored and points ref at the result in index.json. Callers hold
-// s.lock(). source goes into the AnnotationSource annotation.
+// s.lock(). source goes into the AnnotationSource annotation. An empty ref
+// makes an unnamed image, "<none>@<image id>", as load names one.
 func (s *Store) commitImage(ref, source string, cfg v1.ConfigFile, layers []storedLayer) (*Image, error) {
 	cfg.RootFS = v1.RootFS{Type: "layers"}
 	var size int64
@@ -48,6 +49,9 @@ func (s *Store) commitImage(ref, source string, cfg v1.ConfigFile, layers []stor
 	cfgDigest, err := s.writeBlob(cfgJSON)
 	if err != nil {
 		return nil, err
+	}
+	if ref == "" {
+		ref = "<none>@" + cfgDigest.String()
 	}
 	manifest.Config = v1.Descriptor{MediaType: types.OCIConfigJSON, Size: int64(len(cfgJSON)), Digest: cfgDigest}
 	manJSON, err := json.Marshal(manifest)

@@ -37,6 +37,14 @@ type storedLayer struct {
 //	files -> tar -> sha256 (diffid)
 //	            \-> gzip -> sha256 (blob digest) + blob file
 func (s *Store) packLayer(dir string) (storedLayer, error) {
+	return s.packLayerWith(dir, func(tw *tar.Writer) (int64, error) { return writeTree(tw, dir) })
+}
+
+// packLayerWith is packLayer with the tar's entries written by fill, which
+// returns the bytes of file content it wrote. `dockling commit` uses it to
+// write a container's writable layer in OCI whiteout form (upperlayer.go).
+// what names the layer in error messages.
+func (s *Store) packLayerWith(what string, fill func(*tar.Writer) (int64, error)) (storedLayer, error) {
 	tmp, err := os.CreateTemp(s.blobDir(), ".tmp-layer-")
 	if err != nil {
 		return storedLayer{}, fmt.Errorf("pack layer: %w", err)
@@ -55,24 +63,24 @@ func (s *Store) packLayer(dir string) (storedLayer, error) {
 	}
 	diffHash := sha256.New()
 	tw := tar.NewWriter(io.MultiWriter(gz, diffHash))
-	size, err := writeTree(tw, dir)
+	size, err := fill(tw)
 	if err != nil {
-		return storedLayer{}, fmt.Errorf("pack layer %s: %w", dir, err)
+		return storedLayer{}, fmt.Errorf("pack layer %s: %w", what, err)
 	}
 	for _, c := range []interface{ Close() error }{tw, gz} {
 		if err := c.Close(); err != nil {
-			return storedLayer{}, fmt.Errorf("pack layer %s: %w", dir, err)
+			return storedLayer{}, fmt.Errorf("pack layer %s: %w", what, err)
 		}
 	}
 	if err := buffered.Flush(); err != nil {
-		return storedLayer{}, fmt.Errorf("pack layer %s: %w", dir, err)
+		return storedLayer{}, fmt.Errorf("pack layer %s: %w", what, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
-		return storedLayer{}, fmt.Errorf("pack layer %s: %w", dir, err)
+		return storedLayer{}, fmt.Errorf("pack layer %s: %w", what, err)
 	}
 	digest := v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(blobHash.Sum(nil))}
 	if err := os.Rename(tmp.Name(), s.blobPath(digest)); err != nil {
-		return storedLayer{}, fmt.Errorf("pack layer %s: %w", dir, err)
+		return storedLayer{}, fmt.Errorf("pack layer %s: %w", what, err)
 	}
 	return storedLayer{
 		Blob:   v1.Descriptor{MediaType: types.OCILayer, Size: int64(blobSize), Digest: digest},
