@@ -38,7 +38,7 @@ const clockTicks = 100
 // "/proc"; tests give a fake one.
 type Proc struct {
 	Dir      string
-	BootTime time.Time              // from "btime" in /proc/stat
+	BootTime time.Time               // from "btime" in /proc/stat
 	User     func(uid string) string // uid → name; the number if unknown
 }
 
