@@ -23,6 +23,7 @@ func imageCommands() []*cobra.Command {
 		newPullCmd(), newImagesCmd(), newRmiCmd(), newTagCmd(), newPushCmd(),
 		newLoginCmd(), newLogoutCmd(), newSearchCmd(), newHistoryCmd(),
 		newSaveCmd(), newLoadCmd(), newImageCmd(),
+		newCommitCmd(), newExportCmd(), newImportCmd(),
 	}
 }
 

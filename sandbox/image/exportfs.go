@@ -28,7 +28,10 @@ func (s *Store) ExportRootfs(w io.Writer, layers []string, upper string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	all := append(append([]string{}, layers...), upper)
+	all := append([]string{}, layers...)
+	if upper != "" { // "" for a container that never ran: no writes yet
+		all = append(all, upper)
+	}
 	if err := flattenLayers(tmp, all); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
