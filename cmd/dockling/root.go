@@ -42,5 +42,6 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 	)
 	root.AddCommand(lifecycleReadCommands()...)
 	root.AddCommand(imageCommands()...)
+	root.AddCommand(copyCommands()...)
 	return root
 }
