@@ -24,7 +24,7 @@ func bothResolvers(t *testing.T, test func(t *testing.T)) {
 		}
 		t.Run(name, func(t *testing.T) {
 			forceFallback = fallback
-			t.Cleanup(func() { forceFallback = false })
+			t.Cleanup(func() { forceFallback = envFallback })
 			test(t)
 		})
 	}
@@ -272,4 +272,23 @@ func TestCleanTarName(t *testing.T) {
 			t.Errorf("CleanTarName(%q): no error", bad)
 		}
 	}
+}
+
+// A running container's root is opened through a link, /proc/PID/root:
+// the fallback must follow that one link and no other.
+func TestRootOpenedThroughALink(t *testing.T) {
+	bothResolvers(t, func(t *testing.T) {
+		ctr, _ := hostileTree(t)
+		link := filepath.Join(t.TempDir(), "root")
+		must(t, os.Symlink(ctr, link))
+		c := openRoot(t, link)
+		if st, err := c.Stat("/", false); err != nil || st.Mode&0o170000 != 0o040000 {
+			t.Errorf("Stat(/) through a linked root: %v %v", st.Mode, err)
+		}
+		var buf bytes.Buffer
+		must(t, ArchiveTo(&buf, Endpoint{c, "/evil1/hostname"}, CopyOptions{}))
+		if !strings.Contains(buf.String(), "container") {
+			t.Errorf("evil1/hostname through a linked root did not read the container's")
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -136,6 +137,7 @@ func (a *archiver) children(fd int, name string) error {
 	if err != nil {
 		return fmt.Errorf("list %s: %w", a.where(name), err)
 	}
+	sort.Strings(names) // the same tree gives the same tar
 	for _, n := range names {
 		cfd, err := unix.Openat(int(dir.Fd()), n, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 		if errors.Is(err, unix.ENOENT) {

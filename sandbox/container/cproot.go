@@ -56,9 +56,10 @@ func (r *Root) Path() string { return r.path }
 
 // useOpenat2 tells whether this kernel has openat2(2) (Linux 5.6+). CentOS
 // 7's 3.10 kernel does not; there we fall back to SecureJoin. Tests set
-// forceFallback to run the fallback on a modern kernel too.
+// forceFallback, and DOCKLING_NO_OPENAT2=1 in the environment does the
+// same for the whole command, to watch the fallback on a modern kernel.
 var (
-	forceFallback bool
+	forceFallback = os.Getenv("DOCKLING_NO_OPENAT2") != ""
 	haveOpenat2   = sync.OnceValue(func() bool {
 		fd, err := unix.Openat2(unix.AT_FDCWD, "/", &unix.OpenHow{Flags: unix.O_PATH | unix.O_CLOEXEC})
 		if err != nil {
@@ -71,6 +72,9 @@ var (
 )
 
 func useOpenat2() bool { return !forceFallback && haveOpenat2() }
+
+// envFallback is the fallback setting the environment asked for.
+var envFallback = forceFallback
 
 // inRoot is a container path relative to the root: "/a/../b/" → "b", "/"
 // → ".". ".." cannot climb above the root here: path.Clean of an absolute
@@ -124,8 +128,9 @@ func (r *Root) open(p string, flags int, mode uint32) (int, error) {
 // The caveat (TOCTOU): SecureJoin returns a path string, and the kernel
 // walks that string again when we open it. A process in a running
 // container that replaces one of the directories on the way by a symlink
-// in between wins the race: the kernel follows the new symlink, and under
-// /proc/PID/root an absolute one leads to the HOST's root. O_NOFOLLOW
+// in between wins the race: the kernel follows the new symlink, and an
+// absolute one starts at OUR root, the host's, whatever directory the
+// walk began in. O_NOFOLLOW
 // protects only the last component. A stopped container has no process to
 // race with, so there the fallback is sound; on a running container it is
 // a best effort, which is why we use openat2 wherever the kernel has it.
@@ -144,7 +149,15 @@ func (r *Root) openFallback(p, rel string, flags int, mode uint32) (int, error) 
 	if err != nil {
 		return -1, r.pathError(p, err)
 	}
-	fd, err := unix.Open(host, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)
+	// Open what SecureJoin found relative to our descriptor of the root,
+	// not by the whole host path: the root itself (/proc/PID/root) is a
+	// link that O_NOFOLLOW would refuse, and our descriptor keeps meaning
+	// the root we checked even if that PID is gone.
+	below := strings.TrimPrefix(strings.TrimPrefix(host, r.path), "/")
+	if below == "" {
+		below = "."
+	}
+	fd, err := unix.Openat(r.fd, below, flags|unix.O_NOFOLLOW|unix.O_CLOEXEC, mode)
 	if err != nil {
 		return -1, r.pathError(p, err)
 	}
