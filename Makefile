@@ -30,6 +30,8 @@ test: deps lint test-unit test-integration test-cgroup2
 # Unit tests need no root and touch nothing outside temporary directories.
 test-unit:
 	$(GO) test -count=1 ./...
+	# Ten seconds of fuzzing the layer extractor, which reads hostile tars.
+	$(GO) test -run '^$$' -fuzz FuzzExtract -fuzztime 10s -fuzzminimizetime 10x ./sandbox/image
 
 # Integration tests run real containers: root, real namespaces and mounts.
 # Each package checks afterwards that it leaked no mount, process or cgroup.
@@ -51,6 +53,12 @@ test-cgroup2: build
 
 bench: build
 	$(GO) run ./cmd/dockling-bench -bin $(BIN)
+	# Unpacking a ~100 MB image: our safe extractor against GNU tar.
+	@$(GO) test -run '^$$' -bench BenchmarkExtract -benchtime 3x ./sandbox/image > $(BIN)/bench-extract.txt || { cat $(BIN)/bench-extract.txt; exit 1; }
+	@grep '^Benchmark' $(BIN)/bench-extract.txt
+	@awk '/^BenchmarkExtract\// { split($$1, p, "/"); sub(/-[0-9]+$$/, "", p[2]); ns[p[2]] = $$3 } \
+	  END { if (ns["tar-x"] > 0) printf "extract / tar -x:   %.2fx (safe untar alone)\n", ns["extract"] / ns["tar-x"]; \
+	        if (ns["tar-xz"] > 0) printf "import / tar -xzf:  %.2fx (gunzip, two sha256, blob copy, untar)\n", ns["import"] / ns["tar-xz"] }' $(BIN)/bench-extract.txt
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
