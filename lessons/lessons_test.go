@@ -17,7 +17,9 @@ var sectionTitles = map[string][]string{
 
 // allowedSubcommands are the dockling commands a lesson may show. A later
 // check will parse every command line against the real cobra tree.
-var allowedSubcommands = map[string]bool{"step": true, "lesson": true, "doctor": true}
+var allowedSubcommands = map[string]bool{"step": true, "lesson": true, "doctor": true,
+	"run": true, "rm": true, "images": true, "history": true, "commit": true, "export": true, "import": true,
+	"tag": true, "save": true, "load": true, "rmi": true}
 
 // markdownFiles lists the .md files under dir in the embedded tree.
 func markdownFiles(t *testing.T, dir string) []string {
