@@ -1,0 +1,38 @@
+//go:build integration
+
+package remote
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dockling/dockling/internal/testenv"
+	"github.com/dockling/dockling/sandbox/image"
+)
+
+// The whole way a learner takes it: an image with a whiteout and an opaque
+// directory is pushed to a registry, pulled through dockling into its
+// store, and run at step 4, where the kernel's overlay applies them.
+func TestIntegrationPulledImageRunsAtStep4(t *testing.T) {
+	env, err := testenv.Setup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	host := startRegistry(t)
+	ref := host + "/test/img:v1"
+	pushTestImage(t, openStore(t), ref)
+	t.Setenv("DOCKLING_PROBE", env.Bin+"/probe")
+	store, err := image.Open(env.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Pull(store, ref, testOptions(nil)); err != nil {
+		t.Fatal(err)
+	}
+	r := env.MustRun(t, "step", "4", "-q", "--image", ref, "--",
+		"sh", "-c", "test -e /etc/hostname && echo hostname-present || echo hostname-gone; ls /data")
+	if !strings.Contains(r.Stdout, "hostname-gone") || strings.TrimSpace(r.Stdout[strings.Index(r.Stdout, "\n")+1:]) != "c" {
+		t.Errorf("at step 4 the pulled image shows:\n%s\nwant /etc/hostname deleted and /data holding only c", r.Stdout)
+	}
+}
