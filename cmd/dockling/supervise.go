@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -92,20 +93,30 @@ func supervise(store *container.Store, c *container.Container, ready *os.File) e
 	if err != nil {
 		return err
 	}
+	var input io.Writer // where attached clients' typing goes
 	if c.OpenStdin {
 		r, w, err := os.Pipe()
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		stdin = r
+		stdin, input = r, w
 	}
 	defer stdin.Close()
-	p := sandbox.Process{Stdin: stdin, Stdout: stdout, Stderr: stderr}
+
+	// Output goes to the log and to every `dockling attach` client.
+	clients := &fanout{conns: map[net.Conn]bool{}}
+	defer clients.closeAll()
+	if l, err := net.Listen("unix", attachAddr(c.ID)); err == nil {
+		defer l.Close()
+		go serveAttach(l, clients, input)
+	}
+	outW, errW := io.MultiWriter(stdout, clients), io.MultiWriter(stderr, clients)
+	p := sandbox.Process{Stdin: stdin, Stdout: outW, Stderr: errW}
 	var con *console
 	if c.Tty {
 		// The terminal's output goes to the log; its input is the held pipe.
-		con = newConsole(stdin, stdout)
+		con = newConsole(stdin, outW)
 		p.Console = func(master *os.File) { con.attach(master, c.OpenStdin) }
 	}
 	_, runErr := store.Supervise(c, p, func(err error) {
