@@ -16,6 +16,13 @@ type Limits struct {
 	CPUs       float64 // 0 = unlimited; otherwise a quota of CPUs×period
 	CPUShares  int64   // relative weight, docker's --cpu-shares; 0 = kernel default
 	PidsLimit  int64   // 0 = unlimited
+	// Devices, when not nil, turns on the v1 devices controller: first
+	// "a" into devices.deny (no device may be opened, or made with
+	// mknod), then each rule ("c 1:3 rwm", "b *:* m") into devices.allow.
+	// nil leaves device access alone, as the steps do. On v2 the same
+	// check is an eBPF program attached to the cgroup, which dockling does
+	// not build: there the rules are ignored (see sandbox/security).
+	Devices []string `json:",omitempty"`
 }
 
 const (

@@ -30,12 +30,12 @@ type v1Manager struct {
 	dirs []v1Dir
 }
 
-// v1Hierarchies picks, for each wanted controller, the hierarchy that has
-// it. A hierarchy mounted twice (bind mounts in a container) is used once,
-// preferring the mount of its root cgroup.
-func v1Hierarchies(hs []hierarchy) []hierarchy {
+// v1Hierarchies picks, for each wanted controller (and each extra one), the
+// hierarchy that has it. A hierarchy mounted twice (bind mounts in a
+// container) is used once, preferring the mount of its root cgroup.
+func v1Hierarchies(hs []hierarchy, extra ...string) []hierarchy {
 	var out []hierarchy
-	for _, c := range v1Wanted {
+	for _, c := range append(slices.Clone(v1Wanted), extra...) {
 		best := -1
 		for i, h := range hs {
 			if h.V2 || !h.has(c) {
@@ -54,7 +54,13 @@ func v1Hierarchies(hs []hierarchy) []hierarchy {
 
 func newV1(h *host, hs []hierarchy, name string, l Limits) (Manager, error) {
 	m := &v1Manager{recorder: &recorder{h: h}, name: name}
-	for _, hy := range v1Hierarchies(hs) {
+	var extra []string
+	if l.Devices != nil {
+		// Only containers that ask for device rules (dockling run) join
+		// the devices hierarchy; the steps' cgroups stay as they were.
+		extra = append(extra, "devices")
+	}
+	for _, hy := range v1Hierarchies(hs, extra...) {
 		m.dirs = append(m.dirs, v1Dir{controllers: hy.Controllers, dir: filepath.Join(hy.Mountpoint, parentName, name)})
 	}
 	for _, need := range neededControllers(l) {
@@ -81,6 +87,9 @@ func neededControllers(l Limits) []string {
 	}
 	if l.PidsLimit > 0 {
 		out = append(out, "pids")
+	}
+	if l.Devices != nil {
+		out = append(out, "devices")
 	}
 	return out
 }
@@ -133,6 +142,20 @@ func (m *v1Manager) create(l Limits) error {
 			return err
 		}
 	}
+	if dir := m.dir("devices"); dir != "" && l.Devices != nil {
+		// Deny everything first, then open the holes: an allow-list, so a
+		// device the list forgot stays closed. The kernel checks these
+		// rules at mknod(2) and at open(2) of a device node, whatever its
+		// file permissions say and whoever the caller is, root included.
+		if err := m.write(filepath.Join(dir, "devices.deny"), "a"); err != nil {
+			return err
+		}
+		for _, rule := range l.Devices {
+			if err := m.write(filepath.Join(dir, "devices.allow"), rule); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
@@ -151,7 +174,9 @@ func mkdirParent(rec *recorder, parent string) error {
 func loadV1(h *host, hs []hierarchy, name string) (Manager, error) {
 	m := &v1Manager{recorder: &recorder{h: h}, name: name}
 	var looked []string
-	for _, hy := range v1Hierarchies(hs) {
+	// devices too: it is there only if the container asked for device
+	// rules, and a directory that is not there is skipped below.
+	for _, hy := range v1Hierarchies(hs, "devices") {
 		dir := filepath.Join(hy.Mountpoint, parentName, name)
 		looked = append(looked, h.unprefix(dir))
 		if _, err := os.Stat(dir); err == nil {
