@@ -6,6 +6,7 @@ import (
 
 	"github.com/dockling/dockling/sandbox/explain"
 	"github.com/dockling/dockling/sandbox/rootfs"
+	"github.com/dockling/dockling/sandbox/security"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,10 +35,24 @@ func ChildPlan(c *Config) []explain.Op {
 		ops = append(ops, rootfs.MountDev(c.Rootfs)...)
 		ops = append(ops, rootfs.BindMounts(c.Rootfs, c.Mounts)...)
 		ops = append(ops, rootfs.PivotRoot(c.Rootfs)...)
+		// Inside the new root now: hide and protect parts of its /proc
+		// and /sys. Then lower the capability ceiling, after the last
+		// mount (mounting needs CAP_SYS_ADMIN) and before the user
+		// switch (dropping needs CAP_SETPCAP). Nil for the steps.
+		ops = append(ops, security.PathOps(c.Security)...)
+		ops = append(ops, security.BoundingOp(c.Security)...)
 	case c.Chroot:
 		ops = append(ops, rootfs.Chroot(c.Rootfs)...)
 	}
 	return ops
+}
+
+// ExecPlan lists what the child does last, after the switch to the
+// container's user and right before the exec: set the capabilities (none
+// for a non-root user), clear the ambient set, no_new_privs. Empty for
+// the steps.
+func ExecPlan(c *Config) []explain.Op {
+	return security.CapsOps(c.Security, c.User != nil && c.User.UID != 0)
 }
 
 // ParentPlan lists what the parent prepares on the host before the clone.

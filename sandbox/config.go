@@ -9,6 +9,7 @@ import (
 	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/sandbox/rootfs"
+	"github.com/dockling/dockling/sandbox/security"
 )
 
 // Namespace names one Linux namespace by its /proc/<pid>/ns/ file name.
@@ -68,6 +69,12 @@ type Config struct {
 	// User, when set, is who the command runs as (after the setup, which
 	// needs root, is done).
 	User *User `json:"user,omitempty"`
+
+	// Security, when set, is what `dockling run` adds on top of the
+	// layers: fewer capabilities, no_new_privs, masked /proc paths, a
+	// device allow-list. The steps leave it nil, so each layer is shown on
+	// its own.
+	Security *security.Spec `json:"security,omitempty"`
 
 	// Tty gives the command a pseudo-terminal of the container's own.
 	Tty bool `json:"tty,omitempty"`
