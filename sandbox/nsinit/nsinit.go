@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/dockling/dockling/sandbox"
@@ -23,6 +24,10 @@ const Command = "init"
 
 // Main runs the child side and never returns.
 func Main() {
+	// Capability sets, the bounding set and no_new_privs belong to a
+	// thread, not to the process, and execve keeps only the calling
+	// thread's. So the setup and the exec must happen on one OS thread.
+	runtime.LockOSThread()
 	// Our two pipes arrive without close-on-exec (that is how fds are
 	// inherited); mark them now so the user's command never sees them.
 	unix.CloseOnExec(sandbox.ConfigFD)
@@ -80,6 +85,11 @@ func Main() {
 			fail(1, fmt.Errorf("setuid %d: %w", u.UID, err))
 		}
 		rec.Record(explain.Child, fmt.Sprintf("setgroups([]); setgid(%d); setuid(%d)", u.GID, u.UID), "", "run as the requested user from here on")
+	}
+	// Last, as the user: capabilities (none for a non-root user),
+	// ambient set cleared, no_new_privs (dockling run only).
+	if err := explain.Run(sandbox.ExecPlan(&cfg), rec, explain.Child); err != nil {
+		fail(1, fmt.Errorf("drop privileges: %w", err))
 	}
 	path, err := lookPath(cfg.Args[0], cfg.Env)
 	if err != nil {
