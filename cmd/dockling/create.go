@@ -12,6 +12,7 @@ import (
 	"github.com/dockling/dockling/sandbox/image"
 	"github.com/dockling/dockling/sandbox/image/remote"
 	"github.com/dockling/dockling/sandbox/network"
+	"github.com/dockling/dockling/sandbox/security"
 	"github.com/dockling/dockling/sandbox/volume"
 	"github.com/spf13/cobra"
 )
@@ -26,6 +27,8 @@ type createOptions struct {
 	limits                              limitFlags
 	publish, volumes                    []string
 	network, user                       string
+	capAdd, capDrop                     []string
+	privileged                          bool
 }
 
 func (o *createOptions) addFlags(cmd *cobra.Command) {
@@ -44,6 +47,9 @@ func (o *createOptions) addFlags(cmd *cobra.Command) {
 	f.StringArrayVarP(&o.publish, "publish", "p", nil, "publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|udp]")
 	f.StringArrayVarP(&o.volumes, "volume", "v", nil, "mount a volume: HOSTPATH:PATH[:ro], NAME:PATH[:ro] or PATH")
 	f.StringVar(&o.network, "network", "bridge", "network: bridge, none or host")
+	f.StringSliceVar(&o.capAdd, "cap-add", nil, "add a Linux capability (NET_ADMIN or CAP_NET_ADMIN; ALL for all)")
+	f.StringSliceVar(&o.capDrop, "cap-drop", nil, "drop a Linux capability (NET_RAW or CAP_NET_RAW; ALL for all)")
+	f.BoolVar(&o.privileged, "privileged", false, "give the container every capability and device, nothing masked, no no_new_privs")
 	cmd.PreRun = func(cmd *cobra.Command, _ []string) { o.entrypointSet = cmd.Flags().Changed("entrypoint") }
 	// -h is docker's --hostname, so help is --help only.
 	f.Bool("help", false, "help for "+cmd.Name())
@@ -70,6 +76,11 @@ func createContainer(o createOptions, imageName string, cmdArgs []string) (*cont
 	if err != nil {
 		return nil, nil, err
 	}
+	sec, err := security.New(o.capAdd, o.capDrop, o.privileged)
+	if err != nil {
+		return nil, nil, err
+	}
+	limits.Devices = sec.Devices // the devices cgroup enforces the allow-list
 	env, err := containerEnv(img.Config.Env, o.envFiles, o.env)
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +132,7 @@ func createContainer(o createOptions, imageName string, cmdArgs []string) (*cont
 		Config: sandbox.Config{
 			Args: args, Env: env, Cwd: cwd,
 			Namespaces: sandbox.AllNamespaces, PivotRoot: true, Tty: o.tty,
-			Cgroup: &sandbox.CgroupSpec{Limits: limits},
+			Cgroup: &sandbox.CgroupSpec{Limits: limits}, Security: sec,
 		},
 		HostConfig: container.HostConfig{
 			NetworkMode: "none", AutoRemove: o.autoRemove,
