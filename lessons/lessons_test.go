@@ -19,7 +19,8 @@ var sectionTitles = map[string][]string{
 // check will parse every command line against the real cobra tree.
 var allowedSubcommands = map[string]bool{"step": true, "lesson": true, "doctor": true,
 	"run": true, "rm": true, "images": true, "history": true, "commit": true, "export": true, "import": true,
-	"tag": true, "save": true, "load": true, "rmi": true}
+	"tag": true, "save": true, "load": true, "rmi": true, "ps": true, "logs": true, "stop": true,
+	"start": true, "inspect": true, "volume": true, "kill": true, "wait": true, "restart": true}
 
 // markdownFiles lists the .md files under dir in the embedded tree.
 func markdownFiles(t *testing.T, dir string) []string {
