@@ -47,7 +47,19 @@ func (s *State) Alive() bool {
 		return false
 	}
 	start, err := ProcessStart(s.Pid)
-	return err == nil && start == s.PidStart
+	return err == nil && start == s.PidStart && !zombie(s.Pid)
+}
+
+// zombie reports a process that has exited but was not reaped yet: after
+// its supervisor was killed, a container's process is an orphan until some
+// init reaps it, and it must not read as running meanwhile.
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	return i > 0 && i+2 < len(b) && (b[i+2] == 'Z' || b[i+2] == 'X')
 }
 
 // SupervisorAlive reports whether the process that supervises the container

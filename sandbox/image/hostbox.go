@@ -28,7 +28,7 @@ var (
 		"id", "sleep", "env", "readlink", "ln", "grep", "head", "wc", "tr", "tty", "stty",
 		"touch", "mkdir", "rmdir", "rm", "cp", "mv", "uname", "chroot", "pivot_root",
 	}
-	hostboxOptional = []string{"bash", "ip", "ping"}
+	hostboxOptional = []string{"bash", "ip", "ping", "date", "tail", "sort", "find", "stat", "df", "nsenter", "unshare"}
 )
 
 // hostBinDirs is where tools are looked for: a fixed list, not $PATH, so the
