@@ -20,7 +20,8 @@ var sectionTitles = map[string][]string{
 var allowedSubcommands = map[string]bool{"step": true, "lesson": true, "doctor": true,
 	"run": true, "rm": true, "images": true, "history": true, "commit": true, "export": true, "import": true,
 	"tag": true, "save": true, "load": true, "rmi": true, "ps": true, "logs": true, "stop": true,
-	"start": true, "inspect": true, "volume": true, "kill": true, "wait": true, "restart": true}
+	"start": true, "inspect": true, "volume": true, "kill": true, "wait": true, "restart": true,
+	"exec": true, "cp": true, "top": true, "stats": true, "attach": true}
 
 // markdownFiles lists the .md files under dir in the embedded tree.
 func markdownFiles(t *testing.T, dir string) []string {
