@@ -113,7 +113,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	}
 
 	flags, names, unshareOpts := cfg.Cloneflags()
-	cmd := exec.Command(initBinary(), "init")
+	cmd := exec.Command(InitBinary(), "init")
 	cmd.Args[0] = "dockling-init"
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.ExtraFiles = []*os.File{configR, msgW} // fds 3 and 4 in the child
@@ -293,10 +293,10 @@ wait:
 	return res, nil
 }
 
-// initBinary is what the child re-executes: dockling-init beside this
+// InitBinary is what the child re-executes: dockling-init beside this
 // binary when it is there (it starts faster: it links only the runtime),
 // else this binary itself, which has an `init` command too.
-func initBinary() string {
+func InitBinary() string {
 	if self, err := os.Executable(); err == nil {
 		p := filepath.Join(filepath.Dir(self), "dockling-init")
 		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {

@@ -5,6 +5,16 @@
 // as small as they can be. `dockling init` does the same, as a fallback.
 package main
 
-import "github.com/dockling/dockling/sandbox/nsinit"
+import (
+	"os"
 
-func main() { nsinit.Main() }
+	"github.com/dockling/dockling/sandbox/nsinit"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == nsinit.ExecInCommand {
+		nsinit.ExecIn()
+		return
+	}
+	nsinit.Main()
+}

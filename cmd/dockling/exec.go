@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -12,8 +13,10 @@ import (
 	"github.com/dockling/dockling/sandbox/cgroups"
 	"github.com/dockling/dockling/sandbox/container"
 	"github.com/dockling/dockling/sandbox/image"
+	"github.com/dockling/dockling/sandbox/nsinit"
 	"github.com/dockling/dockling/sandbox/rootfs"
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 )
 
 func newExecCmd() *cobra.Command {
@@ -30,8 +33,10 @@ Joining a mount namespace takes setns(2) from a single-threaded process,
 and a Go program always runs several threads, so dockling cannot do it
 itself. It joins the container's cgroup (children inherit it), then
 replaces itself with nsenter(1) from util-linux, a small C program that
-calls setns for each namespace, chroots into the container's root and
-runs the command. The exit code is the command's.`,
+calls setns for each namespace and chroots into the container's root; its
+last hop is dockling-init, which drops capabilities and sets no_new_privs
+as the container's own process had them, then runs the command. The exit
+code is the command's.`,
 		Example: `  dockling exec c1 ls /
   dockling exec -it c1 sh
   dockling exec -e DEBUG=1 -w /tmp c1 env`,
@@ -84,6 +89,7 @@ runs the command. The exit code is the command's.`,
 				return fmt.Errorf("working directory %q does not exist in container %s", wd, c.Name)
 			}
 			argv = append(argv, "--wd="+inRoot)
+			spec := nsinit.ExecSpec{Security: c.Config.Security, User: c.Config.User}
 			if user != "" {
 				images, err := image.Open(sandbox.Root())
 				if err != nil {
@@ -93,15 +99,28 @@ runs the command. The exit code is the command's.`,
 				if err != nil {
 					return err
 				}
-				u, err := lookupUser(img.Layers, user)
-				if err != nil {
+				if spec.User, err = lookupUser(img.Layers, user); err != nil {
 					return err
 				}
-				argv = append(argv, "-S", strconv.Itoa(u.UID), "-G", strconv.Itoa(u.GID))
-			} else if u := c.Config.User; u != nil {
-				argv = append(argv, "-S", strconv.Itoa(u.UID), "-G", strconv.Itoa(u.GID))
 			}
-			argv = append(argv, "--")
+			// nsenter enters and chroots, but keeps every privilege we have.
+			// So its last hop is our lean init binary, handed over as an open
+			// file (the container cannot see the host's copy by name), which
+			// drops capabilities, switches user and sets no_new_privs as the
+			// container's own process did, then becomes the command.
+			initFile, err := os.Open(sandbox.InitBinary())
+			if err != nil {
+				return fmt.Errorf("open the init binary: %w", err)
+			}
+			if _, err := unix.FcntlInt(initFile.Fd(), unix.F_SETFD, 0); err != nil { // keep it across execve
+				return err
+			}
+			specJSON, err := json.Marshal(spec)
+			if err != nil {
+				return err
+			}
+			envList = append(envList, nsinit.ExecSpecEnv+"="+string(specJSON))
+			argv = append(argv, "--", fmt.Sprintf("/proc/self/fd/%d", initFile.Fd()), nsinit.ExecInCommand)
 			argv = append(argv, args[1:]...)
 
 			// Join the container's cgroup first: nsenter, and the command it

@@ -17,6 +17,10 @@ func main() {
 		nsinit.Main()
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == nsinit.ExecInCommand {
+		nsinit.ExecIn()
+		return
+	}
 	os.Exit(execute(os.Args[1:]))
 }
 

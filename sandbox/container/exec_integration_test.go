@@ -16,6 +16,17 @@ func TestIntegrationExecSeesTheContainer(t *testing.T) {
 			t.Errorf("exec: want %q in:\n%s", want, out)
 		}
 	}
+	// An exec'd process is held to the same privileges as the container's
+	// own: the same capabilities, and no_new_privs.
+	pid := run(t, "inspect", "-f", "{{.State.Pid}}", "ex")
+	want := capEff(t, readFile(t, "/proc/"+pid+"/status"))
+	status := run(t, "exec", "ex", "cat", "/proc/self/status")
+	if got := capEff(t, status); got != want || !strings.Contains(status, "NoNewPrivs:\t1") {
+		t.Errorf("exec: CapEff %s (container's main process: %s), NoNewPrivs line present: %v", got, want, strings.Contains(status, "NoNewPrivs:\t1"))
+	}
+	if r := env.Run(t, "exec", "ex", "hostname", "changed"); r.Code == 0 {
+		t.Error("exec could change the hostname: it kept CAP_SYS_ADMIN")
+	}
 	if r := env.Run(t, "exec", "ex", "sh", "-c", "exit 9"); r.Code != 9 {
 		t.Errorf("exec exit code: %d, want 9", r.Code)
 	}
@@ -32,4 +43,15 @@ func TestIntegrationExecSeesTheContainer(t *testing.T) {
 	if r := env.Run(t, "exec", "ex", "true"); r.Code == 0 || !strings.Contains(r.Stderr, "is not running") {
 		t.Errorf("exec on a stopped container: exit %d %q", r.Code, r.Stderr)
 	}
+}
+
+func capEff(t *testing.T, status string) string {
+	t.Helper()
+	for _, l := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(l, "CapEff:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no CapEff in:\n%s", status)
+	return ""
 }

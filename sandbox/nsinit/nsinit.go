@@ -73,18 +73,8 @@ func Main() {
 	if err := unix.Chdir(cwd); err != nil {
 		fail(1, fmt.Errorf("working directory %q: %w", cwd, err))
 	}
-	if u := cfg.User; u != nil {
-		// Groups first: once the uid is not 0 any more, we could not.
-		if err := unix.Setgroups(nil); err != nil {
-			fail(1, fmt.Errorf("setgroups: %w", err))
-		}
-		if err := unix.Setgid(u.GID); err != nil {
-			fail(1, fmt.Errorf("setgid %d: %w", u.GID, err))
-		}
-		if err := unix.Setuid(u.UID); err != nil {
-			fail(1, fmt.Errorf("setuid %d: %w", u.UID, err))
-		}
-		rec.Record(explain.Child, fmt.Sprintf("setgroups([]); setgid(%d); setuid(%d)", u.GID, u.UID), "", "run as the requested user from here on")
+	if err := switchUser(cfg.User, rec); err != nil {
+		fail(1, err)
 	}
 	// Last, as the user: capabilities (none for a non-root user),
 	// ambient set cleared, no_new_privs (dockling run only).
@@ -105,6 +95,25 @@ func Main() {
 		code = 127
 	}
 	fail(code, fmt.Errorf("cannot run %s: %w", path, err))
+}
+
+// switchUser becomes u (nil: stay root). Groups first: once the uid is
+// not 0 any more, we could not change them.
+func switchUser(u *sandbox.User, rec *explain.Recorder) error {
+	if u == nil {
+		return nil
+	}
+	if err := unix.Setgroups(nil); err != nil {
+		return fmt.Errorf("setgroups: %w", err)
+	}
+	if err := unix.Setgid(u.GID); err != nil {
+		return fmt.Errorf("setgid %d: %w", u.GID, err)
+	}
+	if err := unix.Setuid(u.UID); err != nil {
+		return fmt.Errorf("setuid %d: %w", u.UID, err)
+	}
+	rec.Record(explain.Child, fmt.Sprintf("setgroups([]); setgid(%d); setuid(%d)", u.GID, u.UID), "", "run as the requested user from here on")
+	return nil
 }
 
 // lookPath finds a command the way a shell would, but with the container's
