@@ -14,13 +14,15 @@ import (
 // it (and every supervisor those start) lives in it, so bridges, veths,
 // rules and traffic never touch the machine's own network.
 type Netns struct {
-	holder *exec.Cmd
-	Path   string // /proc/PID/ns/net of the holder
+	holder  *exec.Cmd
+	sleeper int    // the process that holds the namespace
+	Path    string // /proc/PID/ns/net of the holder
 }
 
 // NewNetns makes the namespace and brings its loopback up.
 func NewNetns() (*Netns, error) {
-	cmd := exec.Command("unshare", "--net", "--fork", "sh", "-c", "ip link set lo up && exec sleep 100000")
+	// --kill-child: the sleeper dies with unshare, which dies with us.
+	cmd := exec.Command("unshare", "--net", "--fork", "--kill-child", "sh", "-c", "ip link set lo up && exec sleep 100000")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start netns holder: %w", err)
@@ -33,7 +35,7 @@ func NewNetns() (*Netns, error) {
 			p := fmt.Sprintf("/proc/%d/ns/net", c)
 			if l, err := os.Readlink(p); err == nil && l != self {
 				if comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", c)); strings.TrimSpace(string(comm)) == "sleep" {
-					n.Path = p
+					n.Path, n.sleeper = p, c
 					return n, nil
 				}
 			}
@@ -45,6 +47,9 @@ func NewNetns() (*Netns, error) {
 
 // Close ends the holder; the namespace goes with its last process.
 func (n *Netns) Close() {
+	if n.sleeper > 0 {
+		_ = syscall.Kill(n.sleeper, syscall.SIGKILL)
+	}
 	_ = n.holder.Process.Kill()
 	_ = n.holder.Wait()
 }
