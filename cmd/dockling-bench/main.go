@@ -112,7 +112,7 @@ func run(bin string, runs int) error {
 		fmt.Printf("%-34s %10s %10s  %s\n", c.name, round(med), round(p90), ratio)
 	}
 	if d, ok := medians["dockling run --rm --network none"]; ok {
-		for _, peer := range []string{"runc run", "crun run"} {
+		for _, peer := range []string{"runc run", "crun run", "podman run --rm --network none"} {
 			if m, ok := medians[peer]; ok {
 				fmt.Printf("%-34s %9.2fx\n", "dockling run / "+peer, float64(d)/float64(m))
 			}
@@ -199,6 +199,12 @@ func peers(rootfs, root string) []benchCase {
 		if _, err := exec.LookPath(rt); err == nil {
 			out = append(out, benchCase{rt + " run", []string{rt, "run", "--bundle", bundle, "bench-" + rt}, "unshare + chroot (bare tools)"})
 		}
+	}
+	// podman on the same files; the ulimits because this machine lacks
+	// CAP_SYS_RESOURCE and podman would raise the hard limits otherwise.
+	if _, err := exec.LookPath("podman"); err == nil {
+		out = append(out, benchCase{"podman run --rm --network none", []string{"podman", "run", "--rm", "--network", "none",
+			"--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--rootfs", rootfs, "/bin/true"}, "unshare + chroot (bare tools)"})
 	}
 	return out
 }
