@@ -3,6 +3,7 @@
 package remote
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,9 +31,20 @@ func TestIntegrationPulledImageRunsAtStep4(t *testing.T) {
 	if _, err := Pull(store, ref, testOptions(nil)); err != nil {
 		t.Fatal(err)
 	}
-	r := env.MustRun(t, "step", "4", "-q", "--image", ref, "--",
-		"sh", "-c", "test -e /etc/hostname && echo hostname-present || echo hostname-gone; ls /data")
-	if !strings.Contains(r.Stdout, "hostname-gone") || strings.TrimSpace(r.Stdout[strings.Index(r.Stdout, "\n")+1:]) != "c" {
-		t.Errorf("at step 4 the pulled image shows:\n%s\nwant /etc/hostname deleted and /data holding only c", r.Stdout)
+	check := func(e *testenv.Env, how string) {
+		r := e.MustRun(t, "step", "4", "-q", "--image", ref, "--",
+			"sh", "-c", "test -e /etc/hostname && echo hostname-present || echo hostname-gone; ls /data")
+		if !strings.Contains(r.Stdout, "hostname-gone") || strings.TrimSpace(r.Stdout[strings.Index(r.Stdout, "\n")+1:]) != "c" {
+			t.Errorf("at step 4 the %s image shows:\n%s\nwant /etc/hostname deleted and /data holding only c", how, r.Stdout)
+		}
 	}
+	check(env, "pulled")
+
+	// The classroom's USB stick: save, load into an empty state root, run.
+	archive := filepath.Join(t.TempDir(), "img.tar")
+	env.MustRun(t, "save", "-o", archive, ref)
+	other := *env
+	other.Root = filepath.Join(t.TempDir(), "root")
+	other.MustRun(t, "load", "-i", archive)
+	check(&other, "saved and loaded")
 }
