@@ -103,7 +103,10 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	var cg cgroups.Manager
 	cgSeen := 0
 	if cfg.Cgroup != nil {
-		if cg, err = cgroups.New(cfg.Cgroup.Name, cfg.Cgroup.Limits); err != nil {
+		t0 := time.Now()
+		cg, err = cgroups.New(cfg.Cgroup.Name, cfg.Cgroup.Limits)
+		explain.Timing("create the cgroup", t0)
+		if err != nil {
 			configR.Close()
 			configW.Close()
 			msgW.Close()
@@ -157,7 +160,10 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	signal.Notify(sigs, unix.SIGINT, unix.SIGQUIT, unix.SIGTERM, unix.SIGHUP)
 	defer signal.Stop(sigs)
 
-	if err := cmd.Start(); err != nil {
+	tStart := time.Now()
+	err = cmd.Start()
+	explain.Timing("clone the child into its namespaces", tStart)
+	if err != nil {
 		configR.Close()
 		msgW.Close()
 		destroyCgroup(cg)
@@ -175,7 +181,10 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if cg != nil {
 		// The child is still blocked on its config pipe, so it joins the
 		// cgroup before it runs a single instruction of the user's command.
-		if err := cg.Apply(res.Pid); err != nil {
+		tApply := time.Now()
+		err := cg.Apply(res.Pid)
+		explain.Timing("put the child in the cgroup", tApply)
+		if err != nil {
 			_ = cmd.Process.Kill()
 			_ = cmd.Wait()
 			destroyCgroup(cg)
@@ -270,9 +279,11 @@ wait:
 			res.Usage = &u
 		}
 		res.OOMKilled, _ = cg.OOMKilled()
+		tDestroy := time.Now()
 		if err := cg.Destroy(); err != nil {
 			return res, fmt.Errorf("remove cgroup: %w", err)
 		}
+		explain.Timing("remove the cgroup", tDestroy)
 		recordCgroupFiles(rec, cg, cgSeen, "the command ended: remove its cgroup")
 	}
 

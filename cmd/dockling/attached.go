@@ -2,6 +2,9 @@ package main
 
 import (
 	"errors"
+	"time"
+
+	"github.com/dockling/dockling/sandbox/explain"
 	"io"
 	"os"
 
@@ -39,13 +42,17 @@ func runAttached(cmd *cobra.Command, store *container.Store, c *container.Contai
 		con = newConsole(os.Stdin, io.MultiWriter(cmd.OutOrStdout(), stdout))
 		p.Console = func(master *os.File) { con.attach(master, c.OpenStdin) }
 	}
+	t0 := time.Now()
 	res, runErr := store.Supervise(c, p, nil)
+	explain.Timing("supervise (lock, run, record the end)", t0)
 	if con != nil {
 		con.wait(res != nil)
 	}
 	closeLog()
 	if c.HostConfig.AutoRemove {
+		t1 := time.Now()
 		_ = removeContainer(store, c, true)
+		explain.Timing("--rm: remove the container", t1)
 	}
 	var ce *sandbox.ChildError
 	if errors.As(runErr, &ce) {

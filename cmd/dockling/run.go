@@ -3,6 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/dockling/dockling/sandbox/explain"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -30,15 +33,18 @@ running after dockling returns, and writes its output to the log
 			if os.Geteuid() != 0 {
 				return fmt.Errorf("dockling run needs root (it creates namespaces, cgroups and mounts); run: sudo dockling run ...")
 			}
+			t0 := time.Now()
 			store, c, err := createContainer(o, args[0], args[1:])
 			if err != nil {
 				return err
 			}
+			explain.Timing("create the container (image, record, files)", t0)
 			if detach {
 				err = spawnSupervisor(store, c)
 			} else {
 				err = runAttached(cmd, store, c)
 			}
+			explain.Timing("run until the end, with --rm's removal", t0)
 			if neverStarted(err) {
 				// A run that failed to start leaves no half-made container.
 				_ = removeContainer(store, c, true)
