@@ -7,7 +7,7 @@ LDFLAGS  := -s -w -X main.version=$(VERSION)
 GOBUILD  := CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)'
 PREFIX   ?= /usr/local
 
-.PHONY: all build deps demo test test-unit test-integration test-cgroup2 bench lint clean
+.PHONY: all build docs deps demo test test-unit test-integration test-cgroup2 bench lint clean
 
 all: build
 
@@ -16,6 +16,11 @@ build:
 	$(GOBUILD) -o $(BIN)/dockling-init ./cmd/dockling-init
 	$(GOBUILD) -o $(BIN)/dockling-lessons ./cmd/dockling-lessons
 	$(GOBUILD) -o $(BIN)/probe ./cmd/probe
+
+# The command reference (docs/reference/*.md, docs/man/*.1) from the cobra
+# tree; a unit test fails when the committed copy is stale.
+docs:
+	$(GO) run ./cmd/dockling gen-docs --dir docs
 
 # A short guided walk through steps 0-4 on the built-in image (no network).
 demo: build

@@ -40,6 +40,7 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 		newDoctorCmd(),
 		newVersionCmd(),
 		newInitCmd(),
+		newGenDocsCmd(),
 	)
 	root.AddCommand(lifecycleReadCommands()...)
 	root.AddCommand(imageCommands()...)
