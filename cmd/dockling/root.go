@@ -22,6 +22,7 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 	}
 	root.AddCommand(
 		newStepCmd(),
+		newTourCmd(),
 		newRunCmd(),
 		newExecCmd(),
 		newAttachCmd(),

@@ -1,0 +1,77 @@
+//go:build integration
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/dockling/dockling/internal/testenv"
+	"github.com/dockling/dockling/steps"
+)
+
+// The whole workshop walk as a learner runs it, without pauses, inside a
+// throwaway network namespace (step 5 makes a bridge), then again in Chinese
+// from step 5. Nothing may be left behind but the volume, which is removed.
+func TestIntegrationTour(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("integration tests need root: run them with sudo (make test does)")
+	}
+	env, err := testenv.Setup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if env.Netns, err = testenv.NewNetns(); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := env.Take()
+	home := t.TempDir()
+	tour := func(args ...string) (string, int) {
+		t.Helper()
+		cmd := env.Command(append([]string{"tour"}, args...)...)
+		cmd.Env = append(cmd.Env, "HOME="+home, "XDG_STATE_HOME="+home+"/state")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee):
+			return out.String(), ee.ExitCode()
+		case err != nil:
+			t.Fatalf("dockling tour %v: %v", args, err)
+		}
+		return out.String(), 0
+	}
+
+	out, code := tour("--no-pause", "--lang", "en")
+	if code != 0 {
+		t.Errorf("tour --no-pause --lang en: exit %d\n%s", code, out)
+	}
+	for _, s := range steps.All {
+		if !strings.Contains(out, s.Name) {
+			t.Errorf("tour output does not name step %d (%s)", s.N, s.Name)
+		}
+	}
+	if !strings.Contains(out, "Expected failure") || !strings.Contains(out, "OOM killer") {
+		t.Errorf("tour output does not announce the OOM kill before it happens:\n%s", out)
+	}
+	if b, err := os.ReadFile(home + "/state/dockling/tour"); err != nil || strings.TrimSpace(string(b)) != "6" {
+		t.Errorf("tour progress file: %q (%v), want 6", b, err)
+	}
+
+	if out, code := tour("--lang", "zh", "--from", "5", "--no-pause"); code != 0 {
+		t.Errorf("tour --lang zh --from 5 --no-pause: exit %d\n%s", code, out)
+	}
+
+	env.MustRun(t, "volume", "rm", "tour-notes")
+	env.Netns.Close()
+	after, _ := env.Take()
+	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
+		t.Errorf("LEAKED after the tour:\n  %s", strings.Join(leaks, "\n  "))
+	}
+}
