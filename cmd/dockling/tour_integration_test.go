@@ -68,6 +68,15 @@ func TestIntegrationTour(t *testing.T) {
 		t.Errorf("tour --lang zh --from 5 --no-pause: exit %d\n%s", code, out)
 	}
 
+	// A second tour without --from resumes after the last finished step.
+	if err := os.WriteFile(home+"/state/dockling/tour", []byte("4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code = tour("--no-pause", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "Resuming at step 5") || strings.Contains(out, "Step 4:") {
+		t.Errorf("tour after finishing step 4: exit %d, want it to resume at step 5:\n%s", code, out)
+	}
+
 	env.MustRun(t, "volume", "rm", "tour-notes")
 	env.Netns.Close()
 	after, _ := env.Take()
