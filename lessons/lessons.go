@@ -1,7 +1,9 @@
 // Package lessons holds the Markdown lessons and step notes, embedded in the
 // binary, in English and Chinese.
 //
-// A lesson is lessons/<lang>/NN-name.md: the first line is "# Title", the
+// A lesson is lessons/<lang>/NN-name.md, NN its place in the course (the
+// course order: why containers, VMs, ..., the seven step lessons, docker,
+// ..., where next): the first line is "# Title", the
 // first paragraph after it is a one-line summary for the list, and the body
 // has the same "##" sections in both languages. A step note is
 // lessons/<lang>/notes/stepN.md, a few lines printed after `dockling step N`.
@@ -34,7 +36,21 @@ type Lesson struct {
 	Name    string // file name without number prefix and ".md", e.g. "namespaces"
 	Title   string // the "# " heading, e.g. "Step 2: namespaces"
 	Summary string // the first paragraph, one line
-	Number  int    // from the file name's prefix, e.g. 2 for "02-namespaces.md"
+	Number  int    // its place in the course, from the file name's prefix: 8 for "08-namespaces.md"
+	Step    int    // the `dockling step` it explains, or -1 for a lesson that is not about a step
+}
+
+// stepLessons names the lesson that explains each `dockling step N`, so that
+// "step2" finds "namespaces" whatever its place in the course.
+var stepLessons = []string{"process", "chroot", "namespaces", "cgroups", "overlay", "network", "volumes"}
+
+// ForStep returns the name of the lesson about `dockling step N`, false for
+// a step there is no lesson about.
+func ForStep(step int) (string, bool) {
+	if step < 0 || step >= len(stepLessons) {
+		return "", false
+	}
+	return stepLessons[step], true
 }
 
 // CheckLang returns an error for a language there are no lessons in.
@@ -97,8 +113,9 @@ func List(lang string) ([]Lesson, error) {
 	return list, nil
 }
 
-// Get finds a lesson by name ("namespaces"), number ("2" or "02") or file
-// name ("02-namespaces", with or without ".md") and returns it with its
+// Get finds a lesson by name ("namespaces"), number in the course ("8" or
+// "08"), step ("step2") or file name ("08-namespaces", with or without
+// ".md") and returns it with its
 // Markdown. The error for an unknown lesson names the ones there are.
 func Get(lang, nameOrNumber string) (Lesson, string, error) {
 	list, err := List(lang)
@@ -132,6 +149,9 @@ func Note(lang string, step int) (string, bool) {
 
 func matches(lesson Lesson, want string) bool {
 	if want == lesson.Name || want == fileStem(lesson) {
+		return true
+	}
+	if lesson.Step >= 0 && want == fmt.Sprintf("step%d", lesson.Step) {
 		return true
 	}
 	n, err := strconv.Atoi(want)
@@ -179,7 +199,12 @@ func parse(file, md string) (Lesson, error) {
 	if len(lines) == 0 || !strings.HasPrefix(lines[0], "# ") {
 		return Lesson{}, fmt.Errorf("first line must be the title, \"# ...\"")
 	}
-	lesson := Lesson{Name: name, Number: n, Title: strings.TrimSpace(lines[0][2:])}
+	lesson := Lesson{Name: name, Number: n, Step: -1, Title: strings.TrimSpace(lines[0][2:])}
+	for step, stepName := range stepLessons {
+		if name == stepName {
+			lesson.Step = step
+		}
+	}
 	lesson.Summary = firstParagraph(lines[1:])
 	if lesson.Summary == "" {
 		return Lesson{}, fmt.Errorf("a one-line summary paragraph must follow the title")

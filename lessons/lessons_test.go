@@ -100,7 +100,7 @@ func TestListParsesNumberNameTitleAndSummary(t *testing.T) {
 			t.Fatalf("List(%q): %v", lang, err)
 		}
 		if len(list) < 3 {
-			t.Fatalf("List(%q) = %d lessons, want at least the 3 of steps 0-2", lang, len(list))
+			t.Fatalf("List(%q) = %d lessons, want at least the 7 of steps 0-6", lang, len(list))
 		}
 		for i, l := range list {
 			if i > 0 && list[i-1].Number >= l.Number {
@@ -113,32 +113,48 @@ func TestListParsesNumberNameTitleAndSummary(t *testing.T) {
 	}
 	list, _ := List("en")
 	want := []Lesson{
-		{Name: "process", Number: 0, Title: "Step 0: a plain process"},
-		{Name: "chroot", Number: 1},
-		{Name: "namespaces", Number: 2, Title: "Step 2: namespaces"},
+		{Name: "process", Number: 6, Step: 0, Title: "Step 0: a plain process"},
+		{Name: "chroot", Number: 7, Step: 1},
+		{Name: "namespaces", Number: 8, Step: 2, Title: "Step 2: namespaces"},
 	}
-	for i, w := range want {
-		got := list[i]
-		if got.Name != w.Name || got.Number != w.Number || (w.Title != "" && got.Title != w.Title) {
-			t.Errorf("lesson %d = %+v, want name %q number %d title %q", i, got, w.Name, w.Number, w.Title)
+	for _, w := range want {
+		l, _, err := Get("en", w.Name)
+		if err != nil || l.Number != w.Number || l.Step != w.Step || (w.Title != "" && l.Title != w.Title) {
+			t.Errorf("Get(en, %s) = %+v, %v; want number %d, step %d, title %q", w.Name, l, err, w.Number, w.Step, w.Title)
 		}
+	}
+	// Every step has its lesson, and ForStep agrees with the list.
+	steps := map[int]string{}
+	for _, l := range list {
+		if l.Step >= 0 {
+			steps[l.Step] = l.Name
+		}
+	}
+	for step := 0; step <= 6; step++ {
+		name, ok := ForStep(step)
+		if !ok || steps[step] != name {
+			t.Errorf("ForStep(%d) = %q, %v; the list has %q for that step", step, name, ok, steps[step])
+		}
+	}
+	if _, ok := ForStep(7); ok {
+		t.Error("ForStep(7) found a lesson; there is no step 7")
 	}
 }
 
 func TestGetByNameNumberOrFileName(t *testing.T) {
-	for _, arg := range []string{"namespaces", "2", "02", "02-namespaces", "02-namespaces.md", " Namespaces "} {
+	for _, arg := range []string{"namespaces", "8", "08", "step2", "08-namespaces", "08-namespaces.md", " Namespaces "} {
 		l, md, err := Get("en", arg)
 		if err != nil {
 			t.Errorf("Get(en, %q): %v", arg, err)
 			continue
 		}
-		if l.Name != "namespaces" || l.Number != 2 || !strings.HasPrefix(md, "# Step 2: namespaces\n") {
+		if l.Name != "namespaces" || l.Number != 8 || !strings.HasPrefix(md, "# Step 2: namespaces\n") {
 			t.Errorf("Get(en, %q) = %+v, markdown starting %q", arg, l, firstLine(md))
 		}
 	}
 	l, md, err := Get("zh", "chroot")
-	if err != nil || l.Number != 1 || !strings.HasPrefix(md, "# 第 1 步") {
-		t.Errorf("Get(zh, chroot) = %+v, %q, %v; want the Chinese lesson 1", l, firstLine(md), err)
+	if err != nil || l.Step != 1 || !strings.HasPrefix(md, "# 第 1 步") {
+		t.Errorf("Get(zh, chroot) = %+v, %q, %v; want the Chinese lesson of step 1", l, firstLine(md), err)
 	}
 }
 
@@ -147,7 +163,7 @@ func TestGetUnknownNamesTheLessons(t *testing.T) {
 	if err == nil {
 		t.Fatal("Get(en, cgroupz) succeeded")
 	}
-	for _, want := range []string{`"cgroupz"`, "0 process", "1 chroot", "2 namespaces"} {
+	for _, want := range []string{`"cgroupz"`, "6 process", "7 chroot", "8 namespaces"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

@@ -14,10 +14,11 @@ func newLessonCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lesson [NAME|N]",
 		Short: "Read a lesson: what a step does, why, and how docker does the same",
-		Long: `With no argument, lesson lists the lessons, numbered like the steps, each
-with a one-line summary. With a name or a number it shows that lesson: the
-idea, commands to try, what you should see, how docker does it, and the
-errors people commonly hit.
+		Long: `With no argument, lesson lists the course in order, numbered, each with a
+one-line summary: from why containers exist, through the seven step lessons
+(one for each "dockling step N", also found as "stepN"), to docker's
+everyday commands and where to go next. With a name or a number it shows
+that lesson.
 
 On a terminal the lesson is rendered with colours by dockling-lessons, a
 separate program installed beside dockling (so that dockling itself starts
@@ -27,7 +28,8 @@ Lessons are written in English and Chinese. --lang picks one; without it the
 locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).`,
 		Example: `  dockling lesson                  # list the lessons
   dockling lesson namespaces       # read one by name
-  dockling lesson 2 --lang zh      # or by number, in Chinese
+  dockling lesson 8 --lang zh      # or by number, in Chinese
+  dockling lesson step2            # the lesson about a step
   dockling lesson chroot > 01.md   # plain Markdown, to read anywhere`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 1 {
@@ -60,8 +62,8 @@ var lessonListFooter = map[string]string{
 	"zh": "阅读某一课：dockling lesson 名称（或编号）；用 --lang en|zh 选择语言。",
 }
 
-// listLessons prints one line per lesson, "N  name  summary", the number
-// matching the step the lesson is about.
+// listLessons prints one line per lesson, "N  name  summary", in course
+// order.
 func listLessons(w io.Writer, lang string) error {
 	list, err := lessons.List(lang)
 	if err != nil {
