@@ -9,11 +9,14 @@ import (
 	"testing"
 )
 
-// sectionTitles are the "##" sections every lesson has, in this order.
+// sectionTitles are the "##" sections every step lesson has, in this order.
 var sectionTitles = map[string][]string{
 	"en": {"The idea", "Try it", "What you should see", "How docker does it", "Common errors"},
 	"zh": {"思路", "动手试试", "你应该看到", "Docker 怎么做", "常见错误"},
 }
+
+// tryIt is the section every lesson has: something to do on this machine.
+var tryIt = map[string]string{"en": "Try it", "zh": "动手试试"}
 
 // allowedSubcommands are the dockling commands a lesson may show. A later
 // check will parse every command line against the real cobra tree.
@@ -80,11 +83,25 @@ func TestEveryLessonExistsInBothLanguagesWithTheSameSections(t *testing.T) {
 		}
 	}
 	for _, file := range markdownFiles(t, "en") {
-		for _, lang := range Languages {
-			got := sections(read(t, path.Join(lang, file)))
-			if want := sectionTitles[lang]; !reflect.DeepEqual(got, want) {
-				t.Errorf("%s/%s: sections %q, want %q", lang, file, got, want)
+		lesson, _, err := load("en", file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lesson.Step >= 0 { // a step lesson: the fixed sections
+			for _, lang := range Languages {
+				got := sections(read(t, path.Join(lang, file)))
+				if want := sectionTitles[lang]; !reflect.DeepEqual(got, want) {
+					t.Errorf("%s/%s: sections %q, want %q", lang, file, got, want)
+				}
 			}
+			continue
+		}
+		// A concept lesson picks its own sections, but both languages have
+		// the same ones: as many, with "Try it" at the same place.
+		en, zh := sections(read(t, path.Join("en", file))), sections(read(t, path.Join("zh", file)))
+		if len(en) != len(zh) || indexOf(en, tryIt["en"]) != indexOf(zh, tryIt["zh"]) || indexOf(en, tryIt["en"]) < 0 {
+			t.Errorf("%s: en sections %q, zh sections %q; want the same sections in both, with %q/%q",
+				file, en, zh, tryIt["en"], tryIt["zh"])
 		}
 	}
 	for _, file := range markdownFiles(t, "en/notes") {
@@ -292,6 +309,15 @@ func TestCodeCommandLines(t *testing.T) {
 	if got := codeCommandLines(md); !reflect.DeepEqual(got, want) {
 		t.Errorf("codeCommandLines = %q, want %q", got, want)
 	}
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
 }
 
 func firstLine(s string) string {
