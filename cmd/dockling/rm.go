@@ -6,17 +6,22 @@ import (
 
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/container"
+	"github.com/dockling/dockling/sandbox/volume"
 	"github.com/spf13/cobra"
 )
 
 func newRmCmd() *cobra.Command {
-	var force bool
+	var force, volumes bool
 	cmd := &cobra.Command{
 		Use:   "rm [OPTIONS] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		Long: `Remove containers: their writable layer, log, cgroup and network links.
-A running container is refused unless -f, which kills it first.`,
+A running container is refused unless -f, which kills it first. Named
+volumes and bind-mounted directories always stay; the anonymous volumes a
+container made for a bare -v /path go too with -v (and always with run --rm),
+unless another container uses them.`,
 		Example: `  dockling rm c1
+  dockling rm -v c3       # and its anonymous volumes
   dockling rm -f web
   dockling rm -f $(dockling ps -aq)`,
 		Args: cobra.MinimumNArgs(1),
@@ -25,12 +30,18 @@ A running container is refused unless -f, which kills it first.`,
 				if err := removeContainer(store, c, force); err != nil {
 					return err
 				}
+				if volumes && !c.HostConfig.AutoRemove { // --rm ones are gone already
+					if err := removeAnonymousVolumes(c); err != nil {
+						return err
+					}
+				}
 				fmt.Fprintln(cmd.OutOrStdout(), containerRef(c, args))
 				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "kill a running container before removing it")
+	cmd.Flags().BoolVarP(&volumes, "volumes", "v", false, "remove the container's anonymous volumes too")
 	return cmd
 }
 
@@ -51,7 +62,43 @@ func removeContainer(store *container.Store, c *container.Container, force bool)
 	if err := store.Cleanup(c); err != nil {
 		return fmt.Errorf("clean up container %s: %w", c.Name, err)
 	}
-	return store.Remove(c.ID)
+	if err := store.Remove(c.ID); err != nil {
+		return err
+	}
+	if c.HostConfig.AutoRemove {
+		// docker's --rm takes the anonymous volumes with it: nobody could
+		// name them again, so they would only pile up.
+		return removeAnonymousVolumes(c)
+	}
+	return nil
+}
+
+// removeAnonymousVolumes removes the anonymous volumes c used, once c's
+// record is gone, skipping any another container still uses.
+func removeAnonymousVolumes(c *container.Container) error {
+	var names []string
+	for _, m := range c.Mounts {
+		if m.Type == string(volume.TypeVolume) {
+			names = append(names, m.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil // the usual case; don't list every container for nothing
+	}
+	vols, err := openVolumes()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		v, err := vols.Get(name)
+		if err != nil || !v.Anonymous {
+			continue // gone already, or named: named volumes stay
+		}
+		if err := vols.Remove(name); err != nil && !errors.Is(err, volume.ErrInUse) {
+			return fmt.Errorf("remove anonymous volume of %s: %w", c.Name, err)
+		}
+	}
+	return nil
 }
 
 // forEachContainer resolves each reference and runs fn, going on past

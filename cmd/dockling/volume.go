@@ -296,19 +296,25 @@ container uses (running or stopped) is refused: remove the container first.
 }
 
 func newVolumePruneCmd() *cobra.Command {
-	var force bool
+	var force, all bool
 	cmd := &cobra.Command{
-		Use:   "prune [-f]",
-		Short: "Remove every volume no container uses",
-		Long: `prune removes every volume, named or anonymous, that no container (running
-or stopped) uses, with all its data. It asks first unless -f is given.
-Bind-mounted host directories are never touched: they are not volumes.`,
-		Example: `  dockling volume prune
-  dockling volume prune -f`,
+		Use:   "prune [-a] [-f]",
+		Short: "Remove the volumes no container uses",
+		Long: `prune removes the anonymous volumes (made by a bare -v /path) that no
+container, running or stopped, uses, with all their data. With -a it removes
+unused named volumes too: like docker 23 and later, a named volume is kept
+by default because it usually holds data someone meant to keep. It asks
+first unless -f is given. Bind-mounted host directories are never touched:
+they are not volumes.`,
+		Example: `  dockling volume prune        # unused anonymous volumes
+  dockling volume prune -a -f  # every unused volume, without asking`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !force && !volumeConfirm(cmd.InOrStdin(), cmd.OutOrStdout(),
-				"WARNING! This will remove all local volumes not used by at least one container.") {
+			warning := "WARNING! This will remove anonymous local volumes not used by at least one container."
+			if all {
+				warning = "WARNING! This will remove all local volumes not used by at least one container."
+			}
+			if !force && !volumeConfirm(cmd.InOrStdin(), cmd.OutOrStdout(), warning) {
 				return nil
 			}
 			store, err := openVolumes()
@@ -321,7 +327,7 @@ Bind-mounted host directories are never touched: they are not volumes.`,
 					sizes[v.Name] = volumeDiskUsage(v.Mountpoint)
 				}
 			}
-			removed, err := store.Prune()
+			removed, err := store.Prune(all)
 			out := cmd.OutOrStdout()
 			var total int64
 			if len(removed) > 0 {
@@ -337,6 +343,7 @@ Bind-mounted host directories are never touched: they are not volumes.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove unused named volumes too, not only anonymous ones")
 	return cmd
 }
 

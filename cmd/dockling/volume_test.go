@@ -134,9 +134,13 @@ func TestVolumeCommands(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(wantMp, "dump.sql"), []byte("12345"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out = mustRunVolume(t, "prune", "-f")
+	// Without -a a named volume is kept.
+	if out = mustRunVolume(t, "prune", "-f"); out != "Total reclaimed space: 0B\n" {
+		t.Errorf("prune -f without -a printed %q; want nothing removed", out)
+	}
+	out = mustRunVolume(t, "prune", "-a", "-f")
 	if out != "Deleted Volumes:\nblog-db\n\nTotal reclaimed space: 5B\n" {
-		t.Errorf("prune -f printed %q", out)
+		t.Errorf("prune -a -f printed %q", out)
 	}
 	if q := mustRunVolume(t, "ls", "-q"); q != "web-data\n" {
 		t.Errorf("after prune: %q; want only the used volume", q)

@@ -174,6 +174,47 @@ func TestIntegrationVolumesOutliveContainers(t *testing.T) {
 	run(t, "volume", "rm", "vdata")
 }
 
+// TestIntegrationAnonymousVolumes: run --rm and rm -v take a container's
+// anonymous volumes with it, a plain rm and volume prune without -a keep
+// the named ones, as docker does.
+func TestIntegrationAnonymousVolumes(t *testing.T) {
+	volumes := func() string { return run(t, "volume", "ls", "-q") }
+	run(t, "run", "--rm", "-v", "/scratch", "-v", "keepme:/keep", "hostbox", "sh", "-c", "echo x > /scratch/f; echo y > /keep/f")
+	if got := volumes(); got != "keepme" {
+		t.Errorf("after run --rm: volumes %q; want only the named keepme", got)
+	}
+
+	run(t, "run", "-d", "--name", "anon1", "-v", "/scratch", "hostbox", "true")
+	run(t, "wait", "anon1")
+	anon := run(t, "inspect", "-f", "{{range .Mounts}}{{.Name}}{{end}}", "anon1")
+	if len(anon) != 64 {
+		t.Fatalf("anon1's anonymous volume is named %q; want 64 hex digits", anon)
+	}
+	run(t, "rm", "anon1")
+	if got := volumes(); !strings.Contains(got, anon) {
+		t.Errorf("a plain rm removed the anonymous volume: %q", got)
+	}
+	// prune without -a: the unused anonymous volume goes, keepme stays.
+	run(t, "volume", "prune", "-f")
+	if got := volumes(); got != "keepme" {
+		t.Errorf("after volume prune: %q; want keepme only", got)
+	}
+
+	run(t, "run", "-d", "--name", "anon2", "-v", "/scratch", "-v", "keepme:/keep", "hostbox", "true")
+	run(t, "wait", "anon2")
+	run(t, "rm", "-v", "anon2")
+	if got := volumes(); got != "keepme" {
+		t.Errorf("after rm -v: volumes %q; want keepme only", got)
+	}
+	if _, err := os.Stat(filepath.Join(env.Root, "volumes", "keepme", "_data", "f")); err != nil {
+		t.Errorf("keepme's data: %v", err)
+	}
+	run(t, "volume", "prune", "-a", "-f")
+	if got := volumes(); got != "" {
+		t.Errorf("after volume prune -a: %q; want none", got)
+	}
+}
+
 func TestIntegrationNamesAndPorts(t *testing.T) {
 	run(t, "run", "-d", "--name", "srv", "-p", "3307:3306", "hostbox", "probe", "serve", ":3306")
 	t.Cleanup(func() { env.Run(t, "rm", "-f", "srv") })

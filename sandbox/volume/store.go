@@ -225,20 +225,23 @@ func (s *Store) remove(name string) error {
 	return nil
 }
 
-// Prune removes every volume no container names, and returns their names.
-func (s *Store) Prune() ([]string, error) {
+// Prune removes the volumes no container names and returns their names:
+// only anonymous ones unless all is set, as docker 23 and later do, because
+// a named volume usually holds data someone meant to keep (a database) even
+// while no container uses it.
+func (s *Store) Prune(all bool) ([]string, error) {
 	l, err := s.lock()
 	if err != nil {
 		return nil, err
 	}
 	defer l.Unlock()
-	all, err := s.List()
+	vols, err := s.List()
 	if err != nil {
 		return nil, err
 	}
 	var removed []string
-	for _, v := range all {
-		if s.inUse(v.Name) {
+	for _, v := range vols {
+		if s.inUse(v.Name) || (!v.Anonymous && !all) {
 			continue
 		}
 		if err := s.remove(v.Name); err != nil {

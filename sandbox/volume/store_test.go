@@ -132,18 +132,26 @@ func TestPruneRemovesOnlyUnused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	removed, err := s.Prune()
+	// Without all, only the unused anonymous volume goes.
+	removed, err := s.Prune(false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(removed) != 3 {
-		t.Errorf("Prune removed %v; want old1, old2 and %s", removed, anon.Name)
+	if len(removed) != 1 || removed[0] != anon.Name {
+		t.Errorf("Prune(false) removed %v; want only %s", removed, anon.Name)
+	}
+	removed, err = s.Prune(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 2 {
+		t.Errorf("Prune(true) removed %v; want old1 and old2", removed)
 	}
 	all, _ := s.List()
 	if len(all) != 1 || all[0].Name != "keep" {
 		t.Errorf("after Prune: %v; want [keep]", names(all))
 	}
-	if again, err := s.Prune(); err != nil || len(again) != 0 {
+	if again, err := s.Prune(true); err != nil || len(again) != 0 {
 		t.Errorf("second Prune = %v, %v; want nothing", again, err)
 	}
 }

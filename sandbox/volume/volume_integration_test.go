@@ -130,7 +130,7 @@ func TestIntegrationVolumeDataOutlivesContainer(t *testing.T) {
 	if strings.Contains(string(info), state) {
 		t.Errorf("a mount under %s leaked to the host:\n%s", state, info)
 	}
-	removed, err := store.Prune()
+	removed, err := store.Prune(true)
 	if err != nil || len(removed) != 2 {
 		t.Errorf("Prune = %v, %v; want both volumes gone", removed, err)
 	}
