@@ -19,34 +19,10 @@ import (
 
 var env *testenv.Env
 
+// TestMain builds the binaries and fails the package if the step tests
+// left anything behind.
 func TestMain(m *testing.M) {
-	if os.Geteuid() != 0 {
-		fmt.Fprintln(os.Stderr, "integration tests need root: run them with sudo (make test does)")
-		os.Exit(1)
-	}
-	var err error
-	if env, err = testenv.Setup(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	realRoot, _ := os.Stat("/var/lib/dockling")
-	before, err := env.Take()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	after, _ := env.Take()
-	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
-		fmt.Fprintf(os.Stderr, "LEAKED after the step tests:\n  %s\n", strings.Join(leaks, "\n  "))
-		code = 1
-	}
-	if now, _ := os.Stat("/var/lib/dockling"); realRoot == nil && now != nil {
-		fmt.Fprintln(os.Stderr, "the tests created /var/lib/dockling: something ignored DOCKLING_ROOT")
-		code = 1
-	}
-	env.Close()
-	os.Exit(code)
+	testenv.Main(m, testenv.Options{Name: "step"}, func(e *testenv.Env) { env = e })
 }
 
 var namespaces = []string{"uts", "pid", "mnt", "ipc", "net"}

@@ -22,19 +22,7 @@ import (
 // fails with EBUSY and the next container has one again. /etc/os-release is
 // an ordinary image file.
 func TestIntegrationCommitExportImport(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("integration tests need root: run them with sudo (make test does)")
-	}
-	env, err := testenv.Setup()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	if env.Netns, err = testenv.NewNetns(); err != nil {
-		t.Fatal(err)
-	}
-	defer env.Netns.Close()
-	before, _ := env.Take()
+	env := testenv.ForTest(t, true)
 	run := func(args ...string) string { t.Helper(); return strings.TrimSpace(env.MustRun(t, args...).Stdout) }
 
 	run("run", "--network", "none", "--name", "w", "hostbox", "sh", "-c", "echo hi > /root/new; rm /etc/os-release")
@@ -84,9 +72,5 @@ func TestIntegrationCommitExportImport(t *testing.T) {
 				t.Errorf("container record %s left", id.Name())
 			}
 		}
-	}
-	after, _ := env.Take()
-	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
-		t.Errorf("leaked:\n  %s", strings.Join(leaks, "\n  "))
 	}
 }

@@ -23,41 +23,23 @@ var env *testenv.Env
 // throwaway network namespace, then proves nothing was left behind: no
 // mount, process, cgroup, veth, rule, lease or container record.
 func TestMain(m *testing.M) {
-	if os.Geteuid() != 0 {
-		fmt.Fprintln(os.Stderr, "integration tests need root: run them with sudo (make test does)")
-		os.Exit(1)
+	testenv.Main(m, testenv.Options{Name: "lifecycle", Netns: true, Leftovers: leftovers}, func(e *testenv.Env) { env = e })
+}
+
+// leftovers lists container records, and the veths, container rules and
+// leases still present in the throwaway namespace.
+func leftovers(e *testenv.Env) []string {
+	var out []string
+	if s := netLeftovers(); s != "" {
+		out = append(out, s)
 	}
-	var err error
-	if env, err = testenv.Setup(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if env.Netns, err = testenv.NewNetns(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	before, _ := env.Take()
-	code := m.Run()
-	leftovers := netLeftovers()
-	env.Netns.Close()
-	after, _ := env.Take()
-	leaks := testenv.Leaks(before, after)
-	if leftovers != "" {
-		leaks = append(leaks, leftovers)
-	}
-	if ids, _ := os.ReadDir(filepath.Join(env.Root, "containers")); len(ids) > 0 {
-		for _, id := range ids {
-			if id.IsDir() {
-				leaks = append(leaks, "container record "+id.Name())
-			}
+	ids, _ := os.ReadDir(filepath.Join(e.Root, "containers"))
+	for _, id := range ids {
+		if id.IsDir() {
+			out = append(out, "container record "+id.Name())
 		}
 	}
-	if len(leaks) > 0 {
-		fmt.Fprintf(os.Stderr, "LEAKED after the lifecycle tests:\n  %s\n", strings.Join(leaks, "\n  "))
-		code = 1
-	}
-	env.Close()
-	os.Exit(code)
+	return out
 }
 
 // netLeftovers reports veths, container rules and leases still present in

@@ -20,29 +20,7 @@ var env *testenv.Env
 // TestMain runs real containers through the CLI inside a throwaway network
 // namespace, then checks that nothing was left behind.
 func TestMain(m *testing.M) {
-	if os.Geteuid() != 0 {
-		fmt.Fprintln(os.Stderr, "integration tests need root: run them with sudo (make test does)")
-		os.Exit(1)
-	}
-	var err error
-	if env, err = testenv.Setup(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if env.Netns, err = testenv.NewNetns(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	before, _ := env.Take()
-	code := m.Run()
-	env.Netns.Close()
-	after, _ := env.Take()
-	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
-		fmt.Fprintf(os.Stderr, "LEAKED after the security tests:\n  %s\n", strings.Join(leaks, "\n  "))
-		code = 1
-	}
-	env.Close()
-	os.Exit(code)
+	testenv.Main(m, testenv.Options{Name: "security", Netns: true}, func(e *testenv.Env) { env = e })
 }
 
 // sh runs a shell command in a fresh hostbox container with extra run flags.
