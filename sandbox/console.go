@@ -18,8 +18,9 @@ import (
 // ConsoleFD is the child's end of the console socket, when Config.Tty.
 const ConsoleFD = 5
 
-// receiveConsole waits for the child's master fd on sock.
-func receiveConsole(sock *os.File) (*os.File, error) {
+// ReceiveConsole waits for the child's master fd on sock (run -t here,
+// exec -t in cmd/dockling).
+func ReceiveConsole(sock *os.File) (*os.File, error) {
 	buf := make([]byte, 1)
 	oob := make([]byte, unix.CmsgSpace(4))
 	_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, 0)

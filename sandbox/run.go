@@ -243,7 +243,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 
 	if consoleParent != nil {
 		go func() {
-			master, err := receiveConsole(consoleParent)
+			master, err := ReceiveConsole(consoleParent)
 			if err != nil {
 				return // the child failed before it had a terminal; it says why
 			}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/dockling/dockling/sandbox"
@@ -36,7 +38,11 @@ replaces itself with nsenter(1) from util-linux, a small C program that
 calls setns for each namespace and chroots into the container's root; its
 last hop is dockling-init, which drops capabilities and sets no_new_privs
 as the container's own process had them, then runs the command. The exit
-code is the command's.`,
+code is the command's.
+
+With -t the command gets a new pseudo-terminal opened inside the container
+(its own /dev/pts, as run -t does), and dockling stays to copy between it
+and yours; -i sends your keystrokes to it.`,
 		Example: `  dockling exec c1 ls /
   dockling exec -it c1 sh
   dockling exec -e DEBUG=1 -w /tmp c1 env`,
@@ -52,6 +58,9 @@ code is the command's.`,
 			c, err := store.Find(args[0])
 			if err != nil {
 				return err
+			}
+			if tty && detach {
+				return errors.New("-t and -d cannot go together: a detached command has no one to show its terminal to; drop -t")
 			}
 			if c.State.Status != container.Running || !c.State.Alive() {
 				return fmt.Errorf("container %s is not running; start it first: dockling start %s", c.Name, c.Name)
@@ -112,24 +121,29 @@ code is the command's.`,
 			if err != nil {
 				return fmt.Errorf("open the init binary: %w", err)
 			}
-			if _, err := unix.FcntlInt(initFile.Fd(), unix.F_SETFD, 0); err != nil { // keep it across execve
-				return err
-			}
-			specJSON, err := json.Marshal(spec)
-			if err != nil {
-				return err
-			}
-			envList = append(envList, nsinit.ExecSpecEnv+"="+string(specJSON))
-			argv = append(argv, "--", fmt.Sprintf("/proc/self/fd/%d", initFile.Fd()), nsinit.ExecInCommand)
-			argv = append(argv, args[1:]...)
+			defer initFile.Close()
 
+			cg, _ := cgroups.Load(c.ID) // nil: the container has no cgroup of its own
+			if tty {
+				return execWithTerminal(nsenter, argv, envList, spec, initFile, args[1:], interactive, cg)
+			}
 			// Join the container's cgroup first: nsenter, and the command it
 			// forks, inherit it, so limits and `top` cover them too.
-			if m, err := cgroups.Load(c.ID); err == nil {
-				if err := m.Apply(os.Getpid()); err != nil {
+			if cg != nil {
+				if err := cg.Apply(os.Getpid()); err != nil {
 					return fmt.Errorf("join the cgroup of %s: %w", c.Name, err)
 				}
 			}
+			if _, err := unix.FcntlInt(initFile.Fd(), unix.F_SETFD, 0); err != nil { // keep it across execve
+				return err
+			}
+			specEnv, err := execSpecEnv(spec)
+			if err != nil {
+				return err
+			}
+			argv = append(argv, "--", fmt.Sprintf("/proc/self/fd/%d", initFile.Fd()), nsinit.ExecInCommand)
+			argv = append(argv, args[1:]...)
+			envList = append(envList, specEnv)
 			if detach {
 				p := exec.Command(nsenter, argv[1:]...)
 				p.Env = envList
@@ -139,8 +153,7 @@ code is the command's.`,
 				}
 				return p.Process.Release()
 			}
-			_ = interactive // stdin is passed through as it is; -i keeps docker's spelling
-			_ = tty         // the terminal is passed through as it is, not a new one
+			_ = interactive // without -t, stdin is passed through as it is; -i keeps docker's spelling
 			if err := syscall.Exec(nsenter, argv, envList); err != nil {
 				return fmt.Errorf("exec nsenter: %w", err)
 			}
@@ -150,10 +163,111 @@ code is the command's.`,
 	cmd.Flags().SetInterspersed(false)
 	f := cmd.Flags()
 	f.BoolVarP(&interactive, "interactive", "i", false, "keep standard input open (it always is: yours is passed through)")
-	f.BoolVarP(&tty, "tty", "t", false, "use your terminal (passed through as it is)")
+	f.BoolVarP(&tty, "tty", "t", false, "give the command a terminal of its own, from the container's /dev/pts")
 	f.BoolVarP(&detach, "detach", "d", false, "run the command in the background")
 	f.StringArrayVarP(&env, "env", "e", nil, "set an environment variable (KEY=VALUE)")
 	f.StringVarP(&workdir, "workdir", "w", "", "working directory inside the container")
 	f.StringVarP(&user, "user", "u", "", "run as this user: NAME, UID, NAME:GROUP or UID:GID")
 	return cmd
+}
+
+// execSpecEnv is the environment variable that hands spec to dockling-init.
+func execSpecEnv(spec nsinit.ExecSpec) (string, error) {
+	specJSON, err := json.Marshal(spec)
+	if err != nil {
+		return "", err
+	}
+	return nsinit.ExecSpecEnv + "=" + string(specJSON), nil
+}
+
+// execWithTerminal runs the command under nsenter as our child, with a
+// socket on which dockling-init, once inside the container, sends the
+// master side of a pty it opened from the container's /dev/ptmx. We copy
+// between that and our terminal until the command ends, and exit with its
+// code. The files go to the child as fd 3 (the init binary) and 4 (the
+// socket).
+//
+// We stay outside the container's cgroup (we are not part of the
+// container), so nsenter and the process it forked are moved into it while
+// the latter waits for our go-ahead, before the command runs.
+func execWithTerminal(nsenter string, argv, env []string, spec nsinit.ExecSpec, initFile *os.File, command []string, interactive bool, cg cgroups.Manager) error {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("console socket: %w", err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "console"), os.NewFile(uintptr(fds[1]), "console")
+	defer ours.Close()
+	spec.ConsoleFD = 4
+	specEnv, err := execSpecEnv(spec)
+	if err != nil {
+		theirs.Close()
+		return err
+	}
+	argv = append(argv, "--", "/proc/self/fd/3", nsinit.ExecInCommand)
+	p := exec.Command(nsenter, append(argv[1:], command...)...)
+	p.Env = append(env, specEnv)
+	p.ExtraFiles = []*os.File{initFile, theirs}
+	p.Stdin, p.Stdout, p.Stderr = nil, nil, os.Stderr // the pty replaces them; errors before it still show
+	err = p.Start()
+	theirs.Close() // the child has its copy; ours would hide its exit
+	if err != nil {
+		return fmt.Errorf("exec nsenter: %w", err)
+	}
+	con := newConsole(os.Stdin, os.Stdout)
+	attached := false
+	if master, err := sandbox.ReceiveConsole(ours); err == nil {
+		if cg != nil {
+			if err := joinWithChildren(cg, p.Process.Pid); err != nil {
+				master.Close()
+				_ = p.Process.Kill()
+				_ = p.Wait()
+				return err
+			}
+		}
+		con.attach(master, interactive)
+		attached = true
+		_, _ = ours.Write([]byte{1}) // size set, cgroup joined: go on
+	}
+	waitErr := p.Wait()
+	con.wait(attached)
+	var exitErr *exec.ExitError
+	if errors.As(waitErr, &exitErr) {
+		return exitError{code: exitErr.ExitCode()}
+	}
+	return waitErr
+}
+
+// joinWithChildren moves pid and its children into cg: nsenter has forked
+// once already (to enter the PID namespace), and moving a process does not
+// move the children it has.
+func joinWithChildren(cg cgroups.Manager, pid int) error {
+	pids := append([]int{pid}, childPids(pid)...)
+	for _, p := range pids {
+		if err := cg.Apply(p); err != nil {
+			return fmt.Errorf("join the container's cgroup: %w", err)
+		}
+	}
+	return nil
+}
+
+// childPids lists the processes whose parent is pid, from /proc.
+func childPids(pid int) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command name, which may hold spaces and ')'.
+		rest := string(stat[bytes.LastIndexByte(stat, ')')+1:])
+		if f := strings.Fields(rest); len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			out = append(out, child)
+		}
+	}
+	return out
 }

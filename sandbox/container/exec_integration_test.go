@@ -45,6 +45,45 @@ func TestIntegrationExecSeesTheContainer(t *testing.T) {
 	}
 }
 
+// TestIntegrationExecTerminal: exec -t gives the command a terminal of
+// its own from the container's devpts, keeps the exit code, and puts the
+// command (but not the dockling CLI) in the container's cgroup.
+func TestIntegrationExecTerminal(t *testing.T) {
+	id := run(t, "run", "-id", "--name", "ext", "hostbox")
+	t.Cleanup(func() { env.Run(t, "rm", "-f", "ext") })
+	pid := run(t, "inspect", "-f", "{{.State.Pid}}", "ext")
+	hostCgroup := readFile(t, "/proc/"+pid+"/cgroup")
+
+	// The terminal: a /dev/pts entry the container's devpts numbers, which
+	// is also its controlling terminal (ps shows it in the TTY column).
+	out := run(t, "exec", "-t", "ext", "sh", "-c", `tty; cat /proc/self/cgroup; ls -1 /dev/pts`)
+	out = strings.ReplaceAll(out, "\r", "")
+	if !strings.HasPrefix(out, "/dev/pts/") {
+		t.Errorf("exec -t: tty printed %q; want a /dev/pts/N of the container", out)
+	}
+	// The container's own devpts: only its own terminal (and ptmx) in it.
+	lines := strings.Split(out, "\n")
+	if want := strings.TrimPrefix(lines[0], "/dev/pts/"); !strings.HasSuffix(out, "\n"+want+"\nptmx") {
+		t.Errorf("exec -t: /dev/pts of the container does not hold just its terminal %s:\n%s", want, out)
+	}
+	if !strings.Contains(out, "/dockling/"+id) {
+		t.Errorf("exec -t: the command is not in the container's cgroup:\n%s\n(container: %s)", out, hostCgroup)
+	}
+	if r := env.Run(t, "exec", "-t", "ext", "sh", "-c", "exit 7"); r.Code != 7 {
+		t.Errorf("exec -t exit code: %d, want 7", r.Code)
+	}
+	// Keystrokes reach it with -i: stdin goes through the terminal.
+	cmd := env.Command("exec", "-i", "-t", "ext", "sh", "-c", "read line; echo got:$line")
+	cmd.Stdin = strings.NewReader("hello\n")
+	b, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "got:hello") {
+		t.Errorf("exec -it with input: %v %q", err, b)
+	}
+	if r := env.Run(t, "exec", "-t", "-d", "ext", "true"); r.Code == 0 || !strings.Contains(r.Stderr, "-t and -d") {
+		t.Errorf("exec -t -d: exit %d %q; want a clear refusal", r.Code, r.Stderr)
+	}
+}
+
 func capEff(t *testing.T, status string) string {
 	t.Helper()
 	for _, l := range strings.Split(status, "\n") {

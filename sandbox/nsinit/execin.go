@@ -29,6 +29,10 @@ const ExecSpecEnv = "DOCKLING_EXEC_SPEC"
 type ExecSpec struct {
 	Security *security.Spec `json:"security,omitempty"`
 	User     *sandbox.User  `json:"user,omitempty"`
+	// ConsoleFD, when not 0, is a unix socket to send a new terminal's
+	// master side over (exec -t), as the container's first process does
+	// for run -t: the terminal comes from the container's own /dev/pts.
+	ConsoleFD int `json:"consoleFD,omitempty"`
 }
 
 // ExecIn drops privileges as ExecSpec says, then becomes os.Args[2:].
@@ -56,6 +60,14 @@ func ExecIn() {
 	if spec.Security != nil {
 		if err := explain.Run(security.BoundingOp(spec.Security), nil, explain.Child); err != nil {
 			fail(1, err)
+		}
+	}
+	if spec.ConsoleFD > 0 {
+		// nsenter has chrooted us into the container, so /dev/ptmx here
+		// is the container's devpts, not the host's. Before dropping
+		// privileges: opening it and TIOCSCTTY want root's view.
+		if err := sandbox.SetupConsole(spec.ConsoleFD); err != nil {
+			fail(1, fmt.Errorf("set up the terminal: %w", err))
 		}
 	}
 	if err := switchUser(spec.User, nil); err != nil {
