@@ -20,7 +20,8 @@ func newCommitCmd() *cobra.Command {
 		Long: `commit turns what a container wrote (its overlayfs upper directory) into one
 more layer on top of the container's image, and makes an image of the stack:
 the image's config with one more history entry ("dockling commit") and one
-more diff_id. Files the container deleted become OCI whiteouts (.wh.NAME) in
+more diff_id; as with docker, the container's command becomes the new
+image's CMD. Files the container deleted become OCI whiteouts (.wh.NAME) in
 the layer tar, so the deletion travels with the image.
 
 It works on a running container too: the upper directory is read as it is
@@ -48,6 +49,7 @@ It prints the new image ID. Without REPOSITORY the image has no name
 				opts.Ref = args[1]
 			}
 			opts.Container = c.ID
+			opts.Command = c.Config.Args
 			upper := filepath.Join(cs.Dir(c.ID), "upper")
 			if c.Config.Overlay != nil {
 				upper = c.Config.Overlay.Upper

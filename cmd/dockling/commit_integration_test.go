@@ -34,6 +34,10 @@ func TestIntegrationCommitExportImport(t *testing.T) {
 	if out := run("run", "--rm", "--network", "none", "mine:v1", "sh", "-c", check); out != "hi\ngone" {
 		t.Errorf("run mine:v1: %q, want hi and gone", out)
 	}
+	// As docker does, the container's command is the new image's CMD.
+	if out := run("image", "inspect", "-f", "{{json .Config.Cmd}}", "mine:v1"); !strings.HasPrefix(out, `["sh","-c","echo hi`) || !strings.HasSuffix(out, `rm /etc/os-release"]`) {
+		t.Errorf("mine:v1's CMD: %s; want w's command", out)
+	}
 	if out := run("history", "mine:v1"); !strings.Contains(out, "dockling commit") {
 		t.Errorf("history mine:v1:\n%s", out)
 	}

@@ -16,6 +16,10 @@ type CommitOptions struct {
 	Container string // the container's ID, recorded in the config as docker does
 	Comment   string // shown by `dockling history` (commit -m)
 	Author    string // commit -a
+	// Command is the container's whole command (entrypoint and arguments),
+	// which becomes the new image's Cmd, less the image's Entrypoint, as
+	// docker commit does; nil keeps the base image's Cmd.
+	Command []string
 }
 
 // CommitUpper makes a new image from base plus one more layer: the
@@ -64,6 +68,9 @@ func (s *Store) CommitUpper(base, upper string, opts CommitOptions) (*Image, err
 	now := time.Now().UTC()
 	cfg.Created = v1.Time{Time: now}
 	cfg.Container = opts.Container
+	if opts.Command != nil {
+		cfg.Config.Cmd = commandAfter(cfg.Config.Entrypoint, opts.Command)
+	}
 	if opts.Author != "" {
 		cfg.Author = opts.Author
 	}
@@ -74,6 +81,22 @@ func (s *Store) CommitUpper(base, upper string, opts CommitOptions) (*Image, err
 		Comment:   opts.Comment,
 	})
 	return s.commitImage(opts.Ref, "committed", cfg, append(layers, top))
+}
+
+// commandAfter is command without entrypoint at its start. A command
+// that does not start with it (run --entrypoint replaced it) is kept
+// whole, and the entrypoint with it would run twice; docker has the same
+// rule and keeps the image's Entrypoint.
+func commandAfter(entrypoint, command []string) []string {
+	if len(entrypoint) > len(command) {
+		return append([]string{}, command...)
+	}
+	for i, e := range entrypoint {
+		if command[i] != e {
+			return append([]string{}, command...)
+		}
+	}
+	return append([]string{}, command[len(entrypoint):]...)
 }
 
 // storedLayers lists an image's layers as commitImage takes them.

@@ -86,6 +86,14 @@ func TestCommitUpperAddsOneLayer(t *testing.T) {
 	if img.Config.Cmd[0] != "sh" || img.Config.Env[0] != base.Config.Env[0] {
 		t.Errorf("config not inherited from the base: %+v", img.Config)
 	}
+	// The container's command becomes the new image's Cmd.
+	withCmd, err := s.CommitUpper(base.ID, fakeUpper(t), CommitOptions{Command: []string{"probe", "serve", ":80"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(withCmd.Config.Cmd, " "); got != "probe serve :80" {
+		t.Errorf("Cmd after commit of a container running probe serve :80: %q", got)
+	}
 	st, err := s.Stored("mine:v1")
 	if err != nil {
 		t.Fatal(err)
@@ -255,4 +263,18 @@ func keys(m map[string]*tar.Header) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func TestCommandAfterEntrypoint(t *testing.T) {
+	for _, c := range []struct{ entrypoint, command, want []string }{
+		{nil, []string{"sh", "-c", "x"}, []string{"sh", "-c", "x"}},
+		{[]string{"probe"}, []string{"probe", "serve"}, []string{"serve"}},
+		{[]string{"probe"}, []string{"probe"}, []string{}},
+		{[]string{"probe", "x"}, []string{"sh"}, []string{"sh"}}, // --entrypoint replaced it
+		{[]string{"probe"}, []string{"sh", "-c", "y"}, []string{"sh", "-c", "y"}},
+	} {
+		if got := commandAfter(c.entrypoint, c.command); strings.Join(got, "|") != strings.Join(c.want, "|") || got == nil {
+			t.Errorf("commandAfter(%q, %q) = %q, want %q", c.entrypoint, c.command, got, c.want)
+		}
+	}
 }
