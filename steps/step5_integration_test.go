@@ -74,6 +74,24 @@ kill $runner; wait $runner || true
 	checkClean(t, out)
 }
 
+// A step-5 container gets its own /etc/hostname, /etc/hosts naming its
+// address, and /etc/resolv.conf, bind-mounted over the image's, as run
+// does; the image's own files do not change.
+func TestIntegrationStep5OwnEtcFiles(t *testing.T) {
+	out := inThrowawayNetns(t, `
+dockling step 5 -q --hostname web -- sh -c 'echo "hostname: $(cat /etc/hostname)"; echo "hosts: $(grep web /etc/hosts)"; echo "resolv: $(grep -c . /etc/resolv.conf)"; grep " /etc/" /proc/self/mountinfo | wc -l'
+`+afterChecks)
+	for _, want := range []string{"hostname: web", "hosts: 10.77.", "resolv: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "resolv: 0") {
+		t.Errorf("an empty resolv.conf:\n%s", out)
+	}
+	checkClean(t, out)
+}
+
 func TestIntegrationStep5RunnerKilledIsCleanedUp(t *testing.T) {
 	out := inThrowawayNetns(t, `
 dockling step 5 -q -p 8081:80 -- sleep 30 &

@@ -18,12 +18,7 @@ import (
 // image's as docker does, so the image never changes.
 func attachNetwork(store *container.Store, c *container.Container, mode string, ports []network.PortMapping) error {
 	c.HostConfig.NetworkMode = mode
-	dir := store.Dir(c.ID)
-	hosts := filepath.Join(dir, "hosts")
-	files := map[string][]byte{
-		filepath.Join(dir, "hostname"): network.HostnameFile(c.Config.Hostname),
-		hosts:                          network.HostsFile(c.Config.Hostname, "", nil),
-	}
+	hosts := filepath.Join(store.Dir(c.ID), "hosts")
 	switch mode {
 	case "bridge":
 		c.Config.Network = &sandbox.NetworkSpec{ID: c.ID, Ports: ports, HostsFile: hosts}
@@ -59,15 +54,33 @@ func attachNetwork(store *container.Store, c *container.Container, mode string, 
 	default:
 		return fmt.Errorf("unknown --network %q: use bridge, none or host", mode)
 	}
+	mounts, err := writeNetworkFiles(store.Dir(c.ID), c.Config.Hostname)
+	c.Config.Mounts = append(c.Config.Mounts, mounts...)
+	return err
+}
+
+// writeNetworkFiles writes a container's own hostname, hosts and
+// resolv.conf into dir and returns the bind mounts that put them over the
+// image's /etc files. The runner adds the container's address to hosts
+// once it has one (NetworkSpec.HostsFile = dir/hosts).
+func writeNetworkFiles(dir, hostname string) ([]rootfs.BindMount, error) {
 	host, _ := network.HostResolvConf()
-	files[filepath.Join(dir, "resolv.conf")] = network.ResolvConf(host)
-	for path, data := range files {
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+	var mounts []rootfs.BindMount
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"hostname", network.HostnameFile(hostname)},
+		{"hosts", network.HostsFile(hostname, "", nil)},
+		{"resolv.conf", network.ResolvConf(host)},
+	} {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, f.data, 0o644); err != nil {
+			return mounts, fmt.Errorf("write %s: %w", path, err)
 		}
-		c.Config.Mounts = append(c.Config.Mounts, rootfs.BindMount{Source: path, Destination: "/etc/" + filepath.Base(path)})
+		mounts = append(mounts, rootfs.BindMount{Source: path, Destination: "/etc/" + f.name})
 	}
-	return nil
+	return mounts, nil
 }
 
 // attachVolumes resolves each -v into a host directory (creating a missing

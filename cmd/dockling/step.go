@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -173,6 +174,21 @@ func runStep(cmd *cobra.Command, n int, args []string, o stepOptions) error {
 			}
 			if !o.script {
 				defer ws.remove(cmd.ErrOrStderr(), true) // on early returns; a no-op after the one below
+			}
+			if cfg.Network != nil && !o.script {
+				// Its own /etc/hostname, /etc/hosts (with its address) and
+				// /etc/resolv.conf, as `run` gives a container. (--script
+				// leaves them out: the run's directory is gone by the time
+				// the script runs.)
+				if err := os.MkdirAll(ws.dir, 0o700); err != nil {
+					return err
+				}
+				mounts, err := writeNetworkFiles(ws.dir, cfg.Hostname)
+				if err != nil {
+					return err
+				}
+				cfg.Mounts = append(cfg.Mounts, mounts...)
+				cfg.Network.HostsFile = filepath.Join(ws.dir, "hosts")
 			}
 		}
 	} else {
