@@ -84,7 +84,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dockling-lessons: %v\n", err)
 		return exitError
 	}
-	if err := show(stdout, md, o); err != nil {
+	if err := show(stdout, md, o, stderr); err != nil {
 		fmt.Fprintf(stderr, "dockling-lessons: %v\n", err)
 		return exitError
 	}
@@ -107,7 +107,7 @@ func readMarkdown(lang, name string, stdin io.Reader) (string, error) {
 
 // show writes md to w: rendered when w is a terminal (or colour is forced),
 // unchanged otherwise.
-func show(w io.Writer, md string, o options) error {
+func show(w io.Writer, md string, o options, stderr io.Writer) error {
 	tty, columns := terminal(w)
 	if !tty && !o.forceColor {
 		_, err := io.WriteString(w, md)
@@ -119,15 +119,16 @@ func show(w io.Writer, md string, o options) error {
 	}
 	style := o.style
 	if style == autoStyle && !tty {
-		// Auto asks the terminal for its background colour; with no terminal
-		// to ask, a forced render gets the dark style.
-		style = "dark"
+		// Auto asks the terminal on stdout for its background colour. A
+		// forced render into a pipe (dockling's pager) asks the one on
+		// stderr; with no terminal to ask it gets the dark style.
+		style = styleForBackground(stderr)
 	}
 	out, err := render(md, style, width)
 	if err != nil {
 		return err
 	}
-	out = fitWideText(out, width)
+	out = fitWideText(out, md, width)
 	_, err = io.WriteString(w, out)
 	return err
 }

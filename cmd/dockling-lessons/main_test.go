@@ -65,10 +65,29 @@ func checkRendered(t *testing.T, what, md string, width int) {
 	lines := strings.Split(out, "\n")
 	for i, line := range lines {
 		v := visible(line)
-		if indentOf(v) < 4 && !continuesCode(lines, i) && ansi.StringWidth(v) > width {
+		if ansi.StringWidth(v) > width && !isCode(md, lines, i, width) {
 			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
 		}
 	}
+}
+
+// isCode reports whether rendered line i is code: indented as code and a
+// whole line of the Markdown, or the rest of a code line too long for
+// the width. A nested list item is indented as deep, but is prose.
+func isCode(md string, lines []string, i, width int) bool {
+	if continuesCode(lines, i, width) {
+		return true
+	}
+	v := strings.TrimSpace(visible(lines[i]))
+	if marginOf(lines[i]) < codeIndent {
+		return false
+	}
+	for _, src := range strings.Split(md, "\n") {
+		if strings.TrimSpace(src) == v {
+			return true
+		}
+	}
+	return false
 }
 
 func TestPlainWhenNotATerminal(t *testing.T) {

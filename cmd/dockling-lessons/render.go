@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/charmbracelet/glamour"
+	"github.com/muesli/termenv"
 	"golang.org/x/sys/unix"
 )
 
@@ -50,4 +51,16 @@ func terminal(w io.Writer) (tty bool, columns int) {
 		return true, defaultWidth
 	}
 	return true, int(ws.Col)
+}
+
+// styleForBackground is "light" if w is a terminal that says its background
+// is light, else "dark". glamour's auto style asks the same way, but only
+// on stdout.
+func styleForBackground(w io.Writer) string {
+	if tty, _ := terminal(w); tty {
+		if !termenv.NewOutput(w.(*os.File)).HasDarkBackground() {
+			return "light"
+		}
+	}
+	return "dark"
 }

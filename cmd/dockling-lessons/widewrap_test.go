@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -41,30 +42,84 @@ func TestWrapWideKeepsEscapeSequences(t *testing.T) {
 	styled := "\x1b[1m粗体文字\x1b[0m和普通文字，再来一些\x1b[31m红色的字\x1b[0m。"
 	lines := wrapWide(styled, 10)
 	joined := strings.Join(lines, "")
-	for _, seq := range []string{"\x1b[1m", "\x1b[0m", "\x1b[31m"} {
-		if strings.Count(joined, seq) != strings.Count(styled, seq) {
-			t.Errorf("escape %q: %d in the input, %d after wrapping", seq, strings.Count(styled, seq), strings.Count(joined, seq))
-		}
-	}
 	if ansi.Strip(joined) != ansi.Strip(styled) {
 		t.Errorf("visible text changed: %q", ansi.Strip(joined))
+	}
+	// Every character keeps its style, and no line leaves one on for the
+	// indent and padding around the next.
+	var got []string
+	for i, l := range lines {
+		styles, after := charStyles(l)
+		got = append(got, styles...)
+		if after != "" {
+			t.Errorf("line %d ends with %q still on: %q", i+1, after, l)
+		}
+	}
+	want, _ := charStyles(styled)
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("styles per character changed:\n got %q\nwant %q", got, want)
+	}
+}
+
+// charStyles returns, for each visible character of s, the escape
+// sequences in effect for it (those since the last reset), and what is
+// still in effect at the end.
+func charStyles(s string) ([]string, string) {
+	var styles []string
+	active := ""
+	for i := 0; i < len(s); {
+		if s[i] == '\x1b' {
+			n := escapeLen(s[i:])
+			if seq := s[i : i+n]; seq == "\x1b[0m" {
+				active = ""
+			} else {
+				active += seq
+			}
+			i += n
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		styles = append(styles, active)
+		i += n
+	}
+	return styles, active
+}
+
+func TestWrapWideKeepsInlineCodeWhole(t *testing.T) {
+	const code, plain = "\x1b[38;5;203;48;5;236m", "\x1b[0m\x1b[38;5;252m"
+	// glamour pads inline code with a space each side, on its background.
+	text := "free address, " + code + " 10.77.0.2 " + plain + ", " + code + " 10.77.0.3 " + plain + "，依次往下。"
+	for width := 14; width <= 40; width++ {
+		lines := wrapWide(text, width)
+		for i, l := range lines {
+			v := ansi.Strip(l)
+			if ansi.StringWidth(v) > width {
+				t.Errorf("width %d: line %d is %d columns: %q", width, i+1, ansi.StringWidth(v), v)
+			}
+			if strings.HasPrefix(v, "，") {
+				t.Errorf("width %d: line %d starts with a closing mark: %q", width, i+1, v)
+			}
+			if strings.Contains(v, "10.") && !strings.Contains(v, " 10.77.0.") {
+				t.Errorf("width %d: line %d splits the code or its padding: %q", width, i+1, v)
+			}
+		}
 	}
 }
 
 func TestFitWideTextLeavesEnglishAndTablesAlone(t *testing.T) {
 	english := "  A namespace wraps one kind of global resource so that the processes\n  inside see their own copy.\n"
-	if got := fitWideText(english, 80); got != english {
+	if got := fitWideText(english, "", 80); got != english {
 		t.Errorf("English paragraph changed:\n%q", got)
 	}
 	table := "  名称 │ 说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明\n  ─────┼────\n"
-	if got := fitWideText(table, 40); got != table {
+	if got := fitWideText(table, "", 40); got != table {
 		t.Errorf("table changed:\n%q", got)
 	}
 }
 
 func TestFitWideTextRewrapsChineseWithItsIndent(t *testing.T) {
 	long := "  " + strings.Repeat("这是一句很长的中文，", 12)
-	got := strings.Split(fitWideText(long+"\n  第二行。\n\n  • 列表项\n", 40), "\n")
+	got := strings.Split(fitWideText(long+"\n  第二行。\n\n  • 列表项\n", "", 40), "\n")
 	items := 0
 	for i, l := range got {
 		if ansi.StringWidth(l) > 40 {
@@ -110,5 +165,64 @@ func TestWrapWideKeepsBracketsWithTheirText(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("wrapWide(%q, 10) = %q, want %q", c.text, got, c.want)
 		}
+	}
+}
+
+// A list as glamour renders it, then fitted: items hang under their text,
+// a nested list and code inside an item move under it too, and inline
+// code that glamour split after a "." is whole again.
+func TestFitWideTextHangsListItems(t *testing.T) {
+	const width = 60
+	md := "# T\n\nSummary.\n\n" +
+		"1. **A switch.** dockling makes it once and gives it the address `10.77.0.1/16`, then leaves it there for later.\n" +
+		"2. **A cable.** One command makes both ends of the pair:\n\n" +
+		"       ip link add vd0 type veth\n\n" +
+		"   The host end is plugged into the bridge, and the other end is born inside.\n" +
+		"3. **NAT**, done by netfilter:\n" +
+		"   - `ip_forward=1` lets the host pass packets from one device to another at all.\n" +
+		"   - **DNAT** for published ports.\n\n" +
+		"After the list.\n"
+	rendered, err := render(md, "dark", width)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(fitWideText(rendered, md, width), "\n") {
+		lines = append(lines, visible(l))
+	}
+	text := strings.Join(lines, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width-rightMargin {
+			t.Errorf("line %d is %d columns: %q", i+1, ansi.StringWidth(l), l)
+		}
+	}
+	at := func(prefix string) int { // the column of the line that starts so
+		for _, l := range lines {
+			if strings.HasPrefix(strings.TrimLeft(l, " "), prefix) {
+				return indentOf(l)
+			}
+		}
+		t.Fatalf("no line starts with %q:\n%s", prefix, text)
+		return 0
+	}
+	if !strings.Contains(text, "10.77.0.1/16") {
+		t.Errorf("the address is split:\n%s", text)
+	}
+	if at("1. A switch") != 2 || at("ip link add") != 7 || at("• ") != 5 || at("After the list") != 2 {
+		t.Errorf("items at 2, code inside an item at 7, nested bullets at 5, the next paragraph at 2:\n%s", text)
+	}
+	// Every other line of the items hangs: under "1. " (5) or under "• " (7).
+	for _, l := range lines {
+		v := strings.TrimLeft(l, " ")
+		if v == "" || listItem.MatchString(v) || strings.HasPrefix(v, "ip link") || strings.HasPrefix(v, "T") ||
+			strings.HasPrefix(v, "Summary") || strings.HasPrefix(v, "After") {
+			continue
+		}
+		if indentOf(l) != 5 && indentOf(l) != 7 {
+			t.Errorf("line %q does not hang under its item's text", l)
+		}
+	}
+	if strings.Contains(text, "\n\n\n") {
+		t.Errorf("two blank lines in a row:\n%s", text)
 	}
 }

@@ -59,14 +59,16 @@ func wrapWide(s string, width int) []string {
 		} else {
 			carry := []unit(nil)
 			if spaceW == 0 && u.kind == wideChar && strings.ContainsAny(u.text, noLineStart) {
-				line, carry = splitBeforeLastWide(line, "")
+				// The word or character before the mark goes along.
+				line, carry = splitBeforeLast(line, "")
 			}
 			if len(carry) == 0 {
-				line, carry = splitBeforeLastWide(line, noLineEnd)
+				line, carry = splitBeforeLast(line, noLineEnd)
 			}
-			line = append(line, onlyEscapes(pending)...) // keep styles, drop spaces
 			lines = append(lines, join(line))
-			line, lineW = carry, widthOf(carry, wideChar)
+			// The styles between stay in order; the spaces go.
+			line = append(carry, onlyEscapes(pending)...)
+			lineW = widthOf(carry, wideChar) + widthOf(carry, word)
 		}
 		pending = nil
 		line = append(line, u)
@@ -74,21 +76,48 @@ func wrapWide(s string, width int) []string {
 		prev = u.kind
 	}
 	line = append(line, onlyEscapes(pending)...)
-	return append(lines, join(line))
+	return closeStyles(append(lines, join(line)))
 }
 
-// splitBeforeLastWide cuts line before its last character if that is a wide
-// one (and one of only, when only is not empty), so it can move to the next
-// line; a line of one character stays.
-func splitBeforeLastWide(line []unit, only string) (keep, carry []unit) {
-	for i := len(line) - 1; i > 0; i-- {
-		switch line[i].kind {
-		case escape:
-			continue
-		case wideChar:
-			if only == "" || strings.ContainsAny(line[i].text, only) {
-				return line[:i], append([]unit(nil), line[i:]...)
+// closeStyles ends every line that leaves a style on (a colour, inline
+// code's background) with a reset, and starts the next line with the
+// styles again: the indent that goes in front of each line, and the
+// padding after it, must not be painted.
+func closeStyles(lines []string) []string {
+	active := ""
+	for i, l := range lines {
+		l = active + l
+		for j := 0; j < len(l); j++ {
+			if l[j] != '\x1b' {
+				continue
 			}
+			n := escapeLen(l[j:])
+			if seq := l[j : j+n]; seq == "\x1b[0m" || seq == "\x1b[m" {
+				active = ""
+			} else if strings.HasSuffix(seq, "m") {
+				active += seq
+			}
+			j += n - 1
+		}
+		if active != "" {
+			l += "\x1b[0m"
+		}
+		lines[i] = l
+	}
+	return lines
+}
+
+// splitBeforeLast cuts line before its last word or wide character (when
+// only is not empty: before its last character if it is one of only), so
+// it can move to the next line; a line of one unit stays.
+func splitBeforeLast(line []unit, only string) (keep, carry []unit) {
+	for i := len(line) - 1; i > 0; i-- {
+		switch {
+		case line[i].kind == escape:
+			continue
+		case only == "" && (line[i].kind == word || line[i].kind == wideChar),
+			line[i].kind == wideChar && strings.ContainsAny(line[i].text, only):
+			return line[:i], append([]unit(nil), line[i:]...)
 		}
 		break
 	}
@@ -123,13 +152,19 @@ func join(units []unit) string {
 	return b.String()
 }
 
-// splitUnits cuts styled text into units.
+// splitUnits cuts styled text into units. glamour pads inline code with a
+// space on each side, on the code's background colour: those two spaces
+// belong to the code and never become a break.
 func splitUnits(s string) []unit {
 	var units []unit
 	inWord := func() bool { return len(units) > 0 && units[len(units)-1].kind == word }
+	background, codeStarts := false, false
 	for i := 0; i < len(s); {
 		if s[i] == '\x1b' {
 			n := escapeLen(s[i:])
+			on := setsBackground(s[i : i+n])
+			codeStarts = codeStarts || on && !background
+			background = on
 			if inWord() {
 				units[len(units)-1].text += s[i : i+n]
 			} else {
@@ -141,7 +176,14 @@ func splitUnits(s string) []unit {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		ch := s[i : i+n]
 		i += n
+		codeEdge := background && (codeStarts || i < len(s) && s[i] == '\x1b')
+		codeStarts = false
 		switch {
+		case r == ' ' && codeEdge && inWord():
+			units[len(units)-1].text += ch
+			units[len(units)-1].width++
+		case r == ' ' && codeEdge:
+			units = append(units, unit{text: ch, width: 1, kind: word})
 		case r == ' ':
 			units = append(units, unit{text: ch, width: 1, kind: space})
 		case isWide(r):
