@@ -68,7 +68,43 @@ func checkRendered(t *testing.T, what, md string, width int) {
 		if ansi.StringWidth(v) > width && !isCode(md, lines, i, width) {
 			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
 		}
+		if i+1 < len(lines) && ragged(md, lines, i, width) {
+			t.Errorf("%s: rendered line %d is short, the next one's first word fits on it:\n%q\n%q", what, i+1, v, visible(lines[i+1]))
+		}
 	}
+}
+
+// ragged reports whether lines[i] and the next line are prose of one
+// paragraph and the next line's first word (or Chinese character, with
+// the punctuation that must stay with it) would have fit on lines[i].
+func ragged(md string, lines []string, i, width int) bool {
+	a, b := visible(lines[i]), visible(lines[i+1])
+	if a == "" || b == "" || isTable(lines[i:i+2]) || isCode(md, lines, i, width) || isCode(md, lines, i+1, width) {
+		return false
+	}
+	textStart := marginOf(lines[i])
+	if m := listItem.FindString(a[min(textStart, len(a)):]); m != "" {
+		textStart += ansi.StringWidth(m)
+	}
+	next := strings.TrimLeft(b, " ")
+	if marginOf(lines[i+1]) != textStart || listItem.MatchString(next) || strings.HasPrefix(strings.TrimLeft(a, " "), "#") {
+		return false
+	}
+	// The first unit of the next line (inline code with its padding), and
+	// what may not be parted from it. Whether a space went at the break is
+	// not known, so one is counted.
+	var units []unit
+	for _, u := range splitUnits(ansi.Cut(lines[i+1], marginOf(lines[i+1]), contentEnd(lines[i+1]))) {
+		if u.kind == word || u.kind == wideChar {
+			units = append(units, u)
+		}
+	}
+	need := units[0].width
+	if len(units) > 1 && (strings.ContainsAny(units[0].text, noLineEnd) ||
+		units[1].kind == wideChar && strings.ContainsAny(units[1].text, noLineStart)) {
+		need += units[1].width
+	}
+	return contentEnd(lines[i])+1+need <= width-rightMargin
 }
 
 // isCode reports whether rendered line i is code: indented as code and a

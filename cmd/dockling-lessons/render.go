@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/glamour"
 	"github.com/muesli/termenv"
@@ -27,7 +28,7 @@ func render(md, style string, width int) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("style %q: %w; use auto, dark, light, ascii or notty", style, err)
 	}
-	out, err := r.Render(md)
+	out, err := r.Render(labelPlainFences(md))
 	if err != nil {
 		return "", fmt.Errorf("render Markdown: %w", err)
 	}
@@ -63,4 +64,46 @@ func styleForBackground(w io.Writer) string {
 		}
 	}
 	return "dark"
+}
+
+// labelPlainFences marks every fenced code block that names no language
+// as "text". For such a block glamour's highlighter (chroma) guesses the
+// language by running every lexer it has on the code: that guess cost
+// more than the whole rest of the rendering (60 ms instead of 25 ms for a
+// lesson with a dozen blocks of program output), and it guessed oddly for
+// output that is no language at all.
+func labelPlainFences(md string) string {
+	lines := strings.SplitAfter(md, "\n")
+	open := "" // the fence that opened the block we are in, e.g. "```"
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		fence := fenceOf(trimmed)
+		switch {
+		case fence == "":
+		case open == "" && trimmed == fence:
+			open = fence
+			lines[i] = strings.Replace(line, fence, fence+"text", 1)
+		case open == "":
+			open = fence // it names its language
+		case fence[0] == open[0] && len(fence) >= len(open) && trimmed == fence:
+			open = ""
+		}
+	}
+	return strings.Join(lines, "")
+}
+
+// fenceOf returns the run of three or more backticks or tildes that line
+// starts with, or "".
+func fenceOf(line string) string {
+	if len(line) < 3 || (line[0] != '`' && line[0] != '~') {
+		return ""
+	}
+	n := 1
+	for n < len(line) && line[n] == line[0] {
+		n++
+	}
+	if n < 3 {
+		return ""
+	}
+	return line[:n]
 }

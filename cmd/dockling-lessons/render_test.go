@@ -57,3 +57,11 @@ func TestStyleForBackgroundAsksTheTerminalOnStderr(t *testing.T) {
 		t.Errorf("no terminal to ask: %s, want dark", got)
 	}
 }
+
+func TestLabelPlainFences(t *testing.T) {
+	md := "Text\n\n```\n$ ls\n```\n\n```sh\nls\n```\n\n  ~~~~\n  ```\n  not a fence end\n  ~~~~\n\n```\ncode\n````\n"
+	want := "Text\n\n```text\n$ ls\n```\n\n```sh\nls\n```\n\n  ~~~~text\n  ```\n  not a fence end\n  ~~~~\n\n```text\ncode\n````\n"
+	if got := labelPlainFences(md); got != want {
+		t.Errorf("labelPlainFences:\n got %q\nwant %q", got, want)
+	}
+}

@@ -18,8 +18,8 @@ import (
 // runs past the right edge, and the terminal then continues it at column
 // 0, outside the margin. And glamour gives list items no hanging indent,
 // which leaves a numbered list hard to scan. So list items are always
-// wrapped again, hanging under their text, and other prose when needsRewrap
-// says so; code and tables stay exactly as glamour made them.
+// wrapped again, hanging under their text, and so is other prose (see
+// needsRewrap); code and tables stay exactly as glamour made them.
 func fitWideText(rendered, source string, limit int) string {
 	lines := strings.Split(rendered, "\n")
 	out := make([]string, 0, len(lines))
@@ -260,18 +260,13 @@ func continuesCode(lines []string, i, limit int) bool {
 	return false
 }
 
-// needsRewrap picks the prose blocks glamour wrapped badly: prose that runs
-// past the edge (glamour can overshoot after a hyphen, and cannot break
-// Chinese at all), and Chinese prose over several lines, where glamour
-// broke only at the few spaces and left ragged lines.
+// needsRewrap picks the prose blocks to wrap again: every paragraph of
+// more than one line, and a line that runs past the edge. glamour cannot
+// break Chinese at all, and it leaves English ragged too: after a hyphen
+// it can overshoot the edge by a column or two, and around inline code
+// with "-" in it, it can put one word alone on a line.
 func needsRewrap(block []string, limit int) bool {
-	wide, overflow := false, false
-	for _, line := range block {
-		v := visible(line)
-		wide = wide || hasWide(v)
-		overflow = overflow || ansi.StringWidth(v) > limit
-	}
-	return overflow || wide && len(block) > 1
+	return len(block) > 1 || ansi.StringWidth(visible(block[0])) > limit
 }
 
 // hasWide reports whether s has a character that takes two columns.

@@ -107,9 +107,15 @@ func TestWrapWideKeepsInlineCodeWhole(t *testing.T) {
 }
 
 func TestFitWideTextLeavesEnglishAndTablesAlone(t *testing.T) {
-	english := "  A namespace wraps one kind of global resource so that the processes\n  inside see their own copy.\n"
+	english := "  A namespace wraps one kind of global resource so that the processes inside\n  see their own copy.\n"
 	if got := fitWideText(english, "", 80); got != english {
 		t.Errorf("English paragraph changed:\n%q", got)
+	}
+	// As glamour left one: a word alone on a line.
+	ragged := "  one directory per controller: /sys/fs/cgroup/memory/step3-<pid>, the\n  same\n  under pids and cpu.\n"
+	want := "  one directory per controller: /sys/fs/cgroup/memory/step3-<pid>, the same\n  under pids and cpu.\n"
+	if got := fitWideText(ragged, "", 80); got != want {
+		t.Errorf("ragged paragraph:\n got %q\nwant %q", got, want)
 	}
 	table := "  名称 │ 说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明说明\n  ─────┼────\n"
 	if got := fitWideText(table, "", 40); got != table {
