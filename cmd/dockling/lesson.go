@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -10,27 +9,38 @@ import (
 )
 
 func newLessonCmd() *cobra.Command {
-	var langFlag string
+	var (
+		langFlag       string
+		noPager, reset bool
+	)
 	cmd := &cobra.Command{
 		Use:   "lesson [NAME|N]",
 		Short: "Read a lesson: what a step does, why, and how docker does the same",
 		Long: `With no argument, lesson lists the course in order, numbered, each with a
-one-line summary: from why containers exist, through the seven step lessons
-(one for each "dockling step N", also found as "stepN"), to docker's
-everyday commands and where to go next. With a name or a number it shows
-that lesson.
+one-line summary and a mark (✓, or [x] outside a UTF-8 locale) for the
+lessons you have read: from why containers exist, through the seven step
+lessons (one for each "dockling step N", also found as "stepN"), to docker's
+everyday commands and where to go next. Below the list: how many you have
+read and which one comes next. With a name or a number it shows that lesson
+and marks it read, in whichever language you read it.
 
 On a terminal the lesson is rendered with colours by dockling-lessons, a
 separate program installed beside dockling (so that dockling itself starts
-fast). In a pipe or a file it is plain Markdown.
+fast), and shown through a pager: $PAGER, or less with LESS=FRX (a lesson
+that fits on the screen is just printed); --no-pager prints it straight
+away. In a pipe or a file it is plain Markdown, with no escape codes.
 
 Lessons are written in English and Chinese. --lang picks one; without it the
-locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).`,
-		Example: `  dockling lesson                  # list the lessons
+locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).
+
+` + progressHelp + `
+--reset-progress forgets the lessons read (not the tour's step).`,
+		Example: `  dockling lesson                  # the course, with what you have read
   dockling lesson namespaces       # read one by name
   dockling lesson 8 --lang zh      # or by number, in Chinese
   dockling lesson step2            # the lesson about a step
-  dockling lesson chroot > 01.md   # plain Markdown, to read anywhere`,
+  dockling lesson chroot > 07.md   # plain Markdown, to read anywhere
+  dockling lesson --reset-progress # start the course over`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return fmt.Errorf("one lesson at a time, got %d names; use: dockling lesson NAME", len(args))
@@ -42,42 +52,42 @@ locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).`,
 			if err := lessons.CheckLang(lang); err != nil {
 				return err
 			}
-			if len(args) == 0 {
-				return listLessons(cmd.OutOrStdout(), lang)
+			if reset && len(args) > 0 {
+				return fmt.Errorf("--reset-progress forgets every lesson read and takes no lesson name; run: dockling lesson --reset-progress")
 			}
-			_, md, err := lessons.Get(lang, args[0])
+			p, err := openProgress()
 			if err != nil {
 				return err
 			}
-			return renderMarkdown(cmd.OutOrStdout(), md)
+			if reset {
+				if err := p.forgetLessons(); err != nil {
+					return err
+				}
+			}
+			if len(args) == 0 {
+				read, err := p.lessonsRead()
+				if err != nil {
+					return err
+				}
+				return listLessons(cmd.OutOrStdout(), lang, read, listStyleFor(cmd.OutOrStdout()))
+			}
+			lesson, md, err := lessons.Get(lang, args[0])
+			if err != nil {
+				return err
+			}
+			if err := showLesson(cmd.OutOrStdout(), md, !noPager); err != nil {
+				return err
+			}
+			if err := p.markRead(lesson.Name); err != nil {
+				// The lesson was shown, which is what was asked for.
+				fmt.Fprintf(cmd.ErrOrStderr(), "dockling: %v (the lesson is not marked read)\n", err)
+			}
+			return nil
 		},
 	}
-	cmd.Flags().StringVar(&langFlag, "lang", "", "language: en or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+	f := cmd.Flags()
+	f.StringVar(&langFlag, "lang", "", "language: en or zh (default from LC_ALL, LC_MESSAGES or LANG)")
+	f.BoolVar(&noPager, "no-pager", false, "on a terminal, print the lesson instead of showing it in a pager")
+	f.BoolVar(&reset, "reset-progress", false, "forget which lessons you have read, then list them")
 	return cmd
-}
-
-// lessonListFooter tells, in the list's own language, how to read one.
-var lessonListFooter = map[string]string{
-	"en": "Read one with: dockling lesson NAME (or its number); --lang en|zh picks the language.",
-	"zh": "阅读某一课：dockling lesson 名称（或编号）；用 --lang en|zh 选择语言。",
-}
-
-// listLessons prints one line per lesson, "N  name  summary", in course
-// order.
-func listLessons(w io.Writer, lang string) error {
-	list, err := lessons.List(lang)
-	if err != nil {
-		return err
-	}
-	nameWidth := 0
-	for _, l := range list {
-		nameWidth = max(nameWidth, len(l.Name))
-	}
-	for _, l := range list {
-		if _, err := fmt.Fprintf(w, "%d  %-*s  %s\n", l.Number, nameWidth, l.Name, l.Summary); err != nil {
-			return fmt.Errorf("write the lesson list: %w", err)
-		}
-	}
-	_, err = fmt.Fprintf(w, "\n%s\n", lessonListFooter[lang])
-	return err
 }

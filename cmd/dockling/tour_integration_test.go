@@ -64,8 +64,18 @@ func TestIntegrationTour(t *testing.T) {
 		t.Errorf("tour progress file: %q (%v), want 6", b, err)
 	}
 
-	if out, code := tour("--lang", "zh", "--from", "5", "--no-pause"); code != 0 {
+	// In Chinese the tour's own words are Chinese too, not only the lessons'.
+	out, code = tour("--lang", "zh", "--from", "5", "--no-pause")
+	if code != 0 {
 		t.Errorf("tour --lang zh --from 5 --no-pause: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"第 5 步", "在宿主机上", "自己试试", "完整的一课：dockling lesson network"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the Chinese tour does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "On the host") || strings.Contains(out, "Try this") {
+		t.Errorf("the Chinese tour has English lines:\n%s", out)
 	}
 
 	// A second tour without --from resumes after the last finished step.
