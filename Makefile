@@ -87,6 +87,8 @@ test-cgroup2: build
 
 bench: build
 	$(GO) run ./cmd/dockling-bench -bin $(BIN)
+	# Rendering every lesson, en and zh, as for an 80-column terminal: each under 150 ms.
+	$(GO) run ./cmd/dockling-bench -bin $(BIN) -render -n 15
 	# Unpacking a ~100 MB image: our safe extractor against GNU tar.
 	@$(GO) test -run '^$$' -bench BenchmarkExtract -benchtime 3x ./sandbox/image > $(BIN)/bench-extract.txt || { cat $(BIN)/bench-extract.txt; exit 1; }
 	@grep '^Benchmark' $(BIN)/bench-extract.txt

@@ -30,7 +30,11 @@ func main() {
 	bin := flag.String("bin", "bin", "directory with the built dockling, probe and dockling-lessons")
 	runs := flag.Int("n", 100, "runs per command (the median is reported)")
 	flag.Parse()
-	if err := run(*bin, *runs); err != nil {
+	bench := run
+	if *renderOnly {
+		bench = benchRender // render.go
+	}
+	if err := bench(*bin, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "dockling-bench:", err)
 		os.Exit(1)
 	}
