@@ -30,6 +30,10 @@ GO_DOWNLOAD_BASE=${GO_DOWNLOAD_BASE:-https://go.dev/dl}
 # CentOS 7 reached its end of life in June 2024: its packages now live only
 # in the vault, frozen at the last point release.
 CENTOS7_VAULT=${CENTOS7_VAULT:-https://vault.centos.org/7.9.2009}
+# Where the distribution says who it is and keeps its yum repositories (the
+# unit tests point these at fixtures).
+OS_RELEASE=${OS_RELEASE:-/etc/os-release}
+YUM_REPOS_DIR=${YUM_REPOS_DIR:-/etc/yum.repos.d}
 
 local_only=${DOCKLING_PROVISION_LOCAL:-0}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -70,8 +74,8 @@ parse_args() {
 # os_id prints centos7, el9, debian or other, from /etc/os-release.
 os_id() {
   local ID="" VERSION_ID=""
-  # shellcheck disable=SC1091
-  [ -r /etc/os-release ] && . /etc/os-release
+  # shellcheck disable=SC1090
+  [ -r "$OS_RELEASE" ] && . "$OS_RELEASE"
   case "$ID:${VERSION_ID%%.*}" in
     centos:7) echo centos7 ;;
     almalinux:9|rocky:9|rhel:9|centos:9) echo el9 ;;
@@ -83,17 +87,16 @@ os_id() {
 # --- Vagrant-only phases ---------------------------------------------------
 
 # fix_centos7_repos points yum at the vault: the mirrorlist service that the
-# stock .repo files ask no longer answers for CentOS 7.
+# stock .repo files ask no longer answers for CentOS 7, and mirror.centos.org
+# no longer serves it. Each baseurl keeps its path (os/, updates/, extras/).
 fix_centos7_repos() {
   local f
-  for f in /etc/yum.repos.d/CentOS-*.repo; do
+  for f in "$YUM_REPOS_DIR"/CentOS-*.repo; do
     [ -e "$f" ] || continue
     sed -i -e 's|^mirrorlist=|#mirrorlist=|' \
-           -e "s|^#\{0,1\}baseurl=http://mirror.centos.org/centos/\$releasever|baseurl=$CENTOS7_VAULT|" \
-           -e "s|^#\{0,1\}baseurl=http://mirror.centos.org/altarch/\$releasever|baseurl=$CENTOS7_VAULT|" "$f"
+           -e "s|^#\{0,1\}baseurl=http://mirror.centos.org/centos/[$]releasever/|baseurl=$CENTOS7_VAULT/|" \
+           -e "s|^#\{0,1\}baseurl=http://mirror.centos.org/centos/7/|baseurl=$CENTOS7_VAULT/|" "$f"
   done
-  yum clean all -q
-  log "yum now reads $CENTOS7_VAULT"
 }
 
 install_packages() {
@@ -103,6 +106,8 @@ install_packages() {
   case $1 in
     centos7)
       fix_centos7_repos
+      yum clean all -q
+      log "yum now reads $CENTOS7_VAULT"
       yum install -y -q make git tar curl ca-certificates iptables util-linux iproute \
         man-db bash-completion procps-ng psmisc which
       ;;
@@ -246,4 +251,7 @@ main() {
   log "ready: sudo dockling tour"
 }
 
-main "$@"
+# Run unless sourced (the unit tests source it to call single functions).
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi

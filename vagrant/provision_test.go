@@ -3,6 +3,7 @@ package vagrant
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -60,5 +61,74 @@ func TestProvisionHelpListsEveryOption(t *testing.T) {
 		if !strings.Contains(string(out), opt) {
 			t.Errorf("--help does not mention %s:\n%s", opt, out)
 		}
+	}
+}
+
+// sourced runs a bash snippet with provision.sh's functions loaded (the
+// script runs main only when executed, not when sourced).
+func sourced(t *testing.T, env []string, snippet string) string {
+	t.Helper()
+	cmd := exec.Command("bash", "-c", `set -euo pipefail; source ./provision.sh; `+snippet)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", snippet, err, out)
+	}
+	return string(out)
+}
+
+func TestOSID(t *testing.T) {
+	for release, want := range map[string]string{
+		"NAME=\"CentOS Linux\"\nVERSION=\"7 (Core)\"\nID=\"centos\"\nID_LIKE=\"rhel fedora\"\nVERSION_ID=\"7\"\n": "centos7",
+		"NAME=\"AlmaLinux\"\nID=\"almalinux\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n":              "el9",
+		"NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.3\"\n":                "el9",
+		"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n":                          "debian",
+		"ID=fedora\nVERSION_ID=40\n": "other",
+	} {
+		f := filepath.Join(t.TempDir(), "os-release")
+		if err := os.WriteFile(f, []byte(release), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.TrimSpace(sourced(t, []string{"OS_RELEASE=" + f}, "os_id")); got != want {
+			t.Errorf("os_id for %q = %q, want %q", release, got, want)
+		}
+	}
+}
+
+// After the rewrite no CentOS repository may ask the dead mirrorlist or
+// mirror.centos.org, every baseurl must be in the vault with its path
+// kept, and other repositories must be untouched.
+func TestFixCentOS7ReposPointsAtTheVault(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "yum.repos.d")
+	if err := os.CopyFS(dir, os.DirFS("testdata/yum.repos.d")); err != nil {
+		t.Fatal(err)
+	}
+	sourced(t, []string{"YUM_REPOS_DIR=" + dir}, "fix_centos7_repos")
+
+	base, _ := os.ReadFile(filepath.Join(dir, "CentOS-Base.repo"))
+	cr, _ := os.ReadFile(filepath.Join(dir, "CentOS-CR.repo"))
+	for name, text := range map[string]string{"CentOS-Base.repo": string(base), "CentOS-CR.repo": string(cr)} {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.HasPrefix(line, "mirrorlist=") || (strings.HasPrefix(line, "baseurl=") && !strings.HasPrefix(line, "baseurl=https://vault.centos.org/7.9.2009/")) {
+				t.Errorf("%s still has %q", name, line)
+			}
+		}
+	}
+	for _, want := range []string{
+		"baseurl=https://vault.centos.org/7.9.2009/os/$basearch/",
+		"baseurl=https://vault.centos.org/7.9.2009/updates/$basearch/",
+		"baseurl=https://vault.centos.org/7.9.2009/extras/$basearch/",
+	} {
+		if !strings.Contains(string(base), want) {
+			t.Errorf("CentOS-Base.repo lacks %q:\n%s", want, base)
+		}
+	}
+	if !strings.Contains(string(cr), "baseurl=https://vault.centos.org/7.9.2009/cr/$basearch/") {
+		t.Errorf("CentOS-CR.repo:\n%s", cr)
+	}
+	epel, _ := os.ReadFile(filepath.Join(dir, "epel.repo"))
+	orig, _ := os.ReadFile("testdata/yum.repos.d/epel.repo")
+	if string(epel) != string(orig) {
+		t.Errorf("epel.repo was changed:\n%s", epel)
 	}
 }
