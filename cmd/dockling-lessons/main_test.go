@@ -65,7 +65,7 @@ func checkRendered(t *testing.T, what, md string, width int) {
 	lines := strings.Split(out, "\n")
 	for i, line := range lines {
 		v := visible(line)
-		if ansi.StringWidth(v) > width && !isCode(md, lines, i, width) {
+		if ansi.StringWidth(v) > width && !isCode(md, lines, i) {
 			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
 		}
 		if i+1 < len(lines) && ragged(md, lines, i, width) {
@@ -79,7 +79,7 @@ func checkRendered(t *testing.T, what, md string, width int) {
 // the punctuation that must stay with it) would have fit on lines[i].
 func ragged(md string, lines []string, i, width int) bool {
 	a, b := visible(lines[i]), visible(lines[i+1])
-	if a == "" || b == "" || isTable(lines[i:i+2]) || isCode(md, lines, i, width) || isCode(md, lines, i+1, width) {
+	if a == "" || b == "" || isTable(lines[i:i+2]) || isCode(md, lines, i) || isCode(md, lines, i+1) {
 		return false
 	}
 	textStart := marginOf(lines[i])
@@ -110,8 +110,8 @@ func ragged(md string, lines []string, i, width int) bool {
 // isCode reports whether rendered line i is code: indented as code and a
 // whole line of the Markdown, or the rest of a code line too long for
 // the width. A nested list item is indented as deep, but is prose.
-func isCode(md string, lines []string, i, width int) bool {
-	if continuesCode(lines, i, width) {
+func isCode(md string, lines []string, i int) bool {
+	if continuesCode(lines, i, sourceLines(md)) {
 		return true
 	}
 	v := strings.TrimSpace(visible(lines[i]))

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
@@ -21,6 +22,10 @@ import (
 // wrapped again, hanging under their text, and so is other prose (see
 // needsRewrap); code and tables stay exactly as glamour made them.
 func fitWideText(rendered, source string, limit int) string {
+	whole := sourceLines(source)
+	// What the reader sees of the Markdown, to tell where glamour broke a
+	// line at a space (see brokeAtSpace).
+	source = strings.NewReplacer("`", "", "*", "").Replace(source)
 	lines := strings.Split(rendered, "\n")
 	out := make([]string, 0, len(lines))
 	// items maps the margin of each list item still open to the column its
@@ -63,7 +68,7 @@ func fitWideText(rendered, source string, limit int) string {
 			}
 			items[margin] = at + ansi.StringWidth(marker)
 			out = append(out, rewrap(block, source, limit, at, ansi.StringWidth(marker), true)...)
-		case continuesCode(lines, start, limit):
+		case continuesCode(lines, start, whole):
 			out = append(out, block...)
 		case items[margin] > 0: // the item's next paragraph
 			out = append(out, rewrap(block, source, limit, items[margin], 0, false)...)
@@ -239,25 +244,34 @@ func isTable(block []string) bool {
 
 // continuesCode reports whether lines[i] is the rest of a code line too
 // long for the terminal: glamour cuts such a line and continues it, less
-// indented, right below the code. It cut there only if the line's first
-// word did not fit after the code line above; otherwise what follows the
-// code is prose (a list item's next paragraph, say). Prose also starts
-// after a blank line.
-func continuesCode(lines []string, i, limit int) bool {
+// indented, right below the code. So if the code line above is a whole
+// line of the Markdown (whole), nothing was cut, and what follows it is
+// prose (a list item's next paragraph, say). Prose also starts after a
+// blank line.
+func continuesCode(lines []string, i int, whole map[string]bool) bool {
 	margin := marginOf(lines[i])
-	firstWord, _, _ := strings.Cut(strings.TrimLeft(visible(lines[i]), " "), " ")
 	for j := i - 1; j >= 0; j-- {
 		above := visible(lines[j])
 		switch {
 		case above == "":
 			return false
 		case marginOf(lines[j]) > margin:
-			return ansi.StringWidth(above)+1+ansi.StringWidth(firstWord) > limit-rightMargin
+			return !whole[strings.TrimSpace(above)]
 		case marginOf(lines[j]) < margin:
 			return false
 		}
 	}
 	return false
+}
+
+// sourceLines is the set of the Markdown's lines, without the spaces
+// around them.
+func sourceLines(md string) map[string]bool {
+	whole := map[string]bool{}
+	for _, line := range strings.Split(md, "\n") {
+		whole[strings.TrimSpace(line)] = true
+	}
+	return whole
 }
 
 // needsRewrap picks the prose blocks to wrap again: every paragraph of
@@ -322,14 +336,35 @@ func rewrap(block []string, source string, limit, indent, hang int, item bool) [
 }
 
 // brokeAtSpace reports whether glamour broke a line between prev and next
-// at a space, which it dropped, rather than after a character it keeps at
-// the end of the line (",.;-+|" in list items, "-" everywhere). It did the
-// latter where the Markdown has the two pieces side by side.
+// at a space, which it dropped, rather than where there was none: after
+// ",.;-+|" in list items, "-" everywhere, and before inline code (its
+// padding looks like a space to glamour). It broke where there was no space
+// if the Markdown, its code and emphasis marks taken out, has the two
+// pieces side by side as whole words.
 func brokeAtSpace(prev, next, source string) bool {
-	if prev == "" || !strings.ContainsAny(prev[len(prev)-1:], ",.;-+|") {
-		return true
-	}
 	tail := prev[strings.LastIndexByte(prev, ' ')+1:]
 	head, _, _ := strings.Cut(next, " ")
-	return !strings.Contains(source, tail+head)
+	if tail == "" || head == "" {
+		return true
+	}
+	joined := tail + head
+	for from := 0; ; {
+		i := strings.Index(source[from:], joined)
+		if i < 0 {
+			return true
+		}
+		i += from
+		before, _ := utf8.DecodeLastRuneInString(source[:i])
+		after, _ := utf8.DecodeRuneInString(source[i+len(joined):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return false
+		}
+		from = i + 1
+	}
+}
+
+// isWordRune reports whether r is a letter or digit (of any script but
+// Chinese, which has no spaces between words to tell them apart by).
+func isWordRune(r rune) bool {
+	return !isWide(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

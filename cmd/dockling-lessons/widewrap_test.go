@@ -232,3 +232,24 @@ func TestFitWideTextHangsListItems(t *testing.T) {
 		t.Errorf("two blank lines in a row:\n%s", text)
 	}
 }
+
+func TestBrokeAtSpace(t *testing.T) {
+	source := strings.NewReplacer("`", "", "*", "").Replace(
+		"the address `10.77.0.1/16`, then `mount --make-rprivate /` and the **same** parts of `/sys` (`/proc/kcore`, ...); a new start")
+	cases := []struct {
+		prev, next string
+		space      bool
+	}{
+		{"gives it the address  10.", "77.0.1/16 , then", false}, // glamour broke after "."
+		{"then  mount --make-", "rprivate /  and", false},        // after "-"
+		{"parts of  /sys  (", "/proc/kcore , ...", false},        // before inline code
+		{"and the", "same parts", true},
+		{"a", "new start", true}, // "anew" is not a word of the source
+		{"ends here.", "", true},
+	}
+	for _, c := range cases {
+		if got := brokeAtSpace(c.prev, c.next, source); got != c.space {
+			t.Errorf("brokeAtSpace(%q, %q) = %v, want %v", c.prev, c.next, got, c.space)
+		}
+	}
+}
