@@ -13,7 +13,7 @@ import (
 
 // listText is what the course list says around the lessons, per language.
 type listText struct {
-	stepTag  string // the step a step lesson explains, after its name
+	stepTag  string // the step a step lesson explains, right after its name
 	progress string // "%d of %d read. ", with the space before what follows
 	next     string // "Next: %d %s (dockling lesson %d)"
 	allRead  string
@@ -22,11 +22,11 @@ type listText struct {
 
 var listTexts = map[string]listText{
 	"en": {
-		stepTag:  "(step %d)",
+		stepTag:  " (step %d)",
 		progress: "%d of %d read. ",
 		next:     "Next: %d %s (dockling lesson %d)",
 		allRead:  "All read. Next: sudo dockling tour, or dockling run -it --rm hostbox sh",
-		howTo:    "Read one with: dockling lesson NAME (or its number); --lang en|zh picks the language.",
+		howTo:    "Read one: dockling lesson NAME or N; --lang en|zh picks the language.",
 	},
 	"zh": {
 		stepTag:  "（第 %d 步）",
@@ -83,7 +83,7 @@ func listLessons(w io.Writer, lang string, read map[string]bool, style listStyle
 	for i, l := range list {
 		names[i] = l.Name
 		if l.Step >= 0 {
-			names[i] += " " + fmt.Sprintf(text.stepTag, l.Step)
+			names[i] += fmt.Sprintf(text.stepTag, l.Step)
 		}
 		nameWidth = max(nameWidth, displayWidth(names[i]))
 	}
@@ -106,7 +106,7 @@ func listLessons(w io.Writer, lang string, read map[string]bool, style listStyle
 		}
 		prefix := fmt.Sprintf("%s %*d  %s%s  ", mark, numWidth, l.Number, names[i],
 			strings.Repeat(" ", nameWidth-displayWidth(names[i])))
-		summary := l.Summary
+		summary := plainSummary(l.Summary)
 		if style.tty && style.columns > 0 {
 			// One line each on a terminal, so the whole course fits on a
 			// screen; the full summary is the lesson's first paragraph.
@@ -187,4 +187,10 @@ func truncateWidth(s string, width int) string {
 		w += rw
 	}
 	return strings.TrimRight(b.String(), " ") + "…"
+}
+
+// plainSummary is a summary without the Markdown marks for code and bold,
+// which the list shows as it is, not rendered.
+func plainSummary(md string) string {
+	return strings.NewReplacer("`", "", "**", "").Replace(md)
 }
