@@ -55,19 +55,28 @@ locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).
 			if reset && len(args) > 0 {
 				return fmt.Errorf("--reset-progress forgets every lesson read and takes no lesson name; run: dockling lesson --reset-progress")
 			}
-			p, err := openProgress()
-			if err != nil {
-				return err
+			// Progress is a help, not a condition: without a home to keep it
+			// in, or with the record unreadable, the lessons are still there.
+			p, perr := openProgress()
+			warn := func(err error, consequence string) {
+				fmt.Fprintf(cmd.ErrOrStderr(), "dockling: %v (%s)\n", err, consequence)
 			}
 			if reset {
+				if perr != nil {
+					return perr
+				}
 				if err := p.forgetLessons(); err != nil {
 					return err
 				}
 			}
 			if len(args) == 0 {
-				read, err := p.lessonsRead()
-				if err != nil {
-					return err
+				read := map[string]bool{}
+				if perr == nil {
+					read, perr = p.lessonsRead()
+				}
+				if perr != nil {
+					warn(perr, "no lesson is shown as read")
+					read = map[string]bool{}
 				}
 				return listLessons(cmd.OutOrStdout(), lang, read, listStyleFor(cmd.OutOrStdout()))
 			}
@@ -78,9 +87,11 @@ locale decides (LC_ALL, LC_MESSAGES or LANG: zh_CN.UTF-8 means Chinese).
 			if err := showLesson(cmd.OutOrStdout(), md, !noPager); err != nil {
 				return err
 			}
-			if err := p.markRead(lesson.Name); err != nil {
-				// The lesson was shown, which is what was asked for.
-				fmt.Fprintf(cmd.ErrOrStderr(), "dockling: %v (the lesson is not marked read)\n", err)
+			if perr == nil {
+				perr = p.markRead(lesson.Name)
+			}
+			if perr != nil {
+				warn(perr, "the lesson is not marked read")
 			}
 			return nil
 		},

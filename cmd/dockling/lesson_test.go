@@ -281,3 +281,21 @@ func TestLessonStillShownWhenProgressCannotBeSaved(t *testing.T) {
 		t.Errorf("err %v; want the lesson and then one line saying it is not marked read; got the tail %q", err, out[max(0, len(out)-200):])
 	}
 }
+
+func TestLessonsWithoutAPlaceForProgress(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "")
+	t.Setenv("HOME", "")
+	t.Setenv("SUDO_UID", "")
+	out, err := runLessonCmd(t, "--lang", "en")
+	if err != nil || !strings.Contains(out, "no lesson is shown as read") || !strings.Contains(out, "dockling lesson ") {
+		t.Errorf("list with no HOME: %v; want the list and a warning:\n%s", err, out)
+	}
+	out, err = runLessonCmd(t, "--lang", "en", "chroot")
+	_, md, _ := lessons.Get("en", "chroot")
+	if err != nil || !strings.HasPrefix(out, md) || !strings.Contains(out, "not marked read") {
+		t.Errorf("lesson with no HOME: %v; want the lesson and a warning", err)
+	}
+	if _, err := runLessonCmd(t, "--reset-progress"); err == nil || !strings.Contains(err.Error(), "HOME") {
+		t.Errorf("--reset-progress with no HOME: %v; want an error naming HOME", err)
+	}
+}

@@ -32,6 +32,9 @@ type progress struct {
 	uid, gid int
 }
 
+// errNowhere is what a progress that openProgress could not place says.
+var errNowhere = errors.New("no place to keep your progress; set HOME or XDG_STATE_HOME")
+
 const (
 	lessonsReadFile = "lessons"
 	tourStepFile    = "tour"
@@ -75,6 +78,9 @@ func openProgress() (progress, error) {
 // lessonsRead returns the names of the lessons read; none if the file is
 // not there yet.
 func (p progress) lessonsRead() (map[string]bool, error) {
+	if p.dir == "" {
+		return nil, errNowhere
+	}
 	data, err := os.ReadFile(filepath.Join(p.dir, lessonsReadFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]bool{}, nil
@@ -110,6 +116,9 @@ func (p progress) markRead(name string) error {
 
 // forgetLessons clears the lessons read; the tour's step stays.
 func (p progress) forgetLessons() error {
+	if p.dir == "" {
+		return errNowhere
+	}
 	err := os.Remove(filepath.Join(p.dir, lessonsReadFile))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("forget your lesson progress: %w", err)
@@ -120,6 +129,9 @@ func (p progress) forgetLessons() error {
 // tourStep returns the last tour step finished, false if none is recorded
 // or the record is not a step there is.
 func (p progress) tourStep() (int, bool) {
+	if p.dir == "" {
+		return 0, false
+	}
 	data, err := os.ReadFile(filepath.Join(p.dir, tourStepFile))
 	if err != nil {
 		return 0, false
@@ -138,6 +150,9 @@ func (p progress) setTourStep(n int) error {
 // write replaces dir/name with data atomically, creating the directory
 // (and, under sudo, handing what it creates to the learner).
 func (p progress) write(name, data string) error {
+	if p.dir == "" {
+		return errNowhere
+	}
 	if err := p.mkdirAll(p.dir); err != nil {
 		return fmt.Errorf("create %s to keep your progress: %w", p.dir, err)
 	}

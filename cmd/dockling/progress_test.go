@@ -131,3 +131,28 @@ func TestProgressRecords(t *testing.T) {
 		t.Errorf("forgetting twice: %v", err)
 	}
 }
+
+// A progress openProgress could not place refuses politely and never
+// falls back to a relative path in the working directory.
+func TestProgressWithNowhereToKeepIt(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile(tourStepFile, []byte("3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var p progress // as openProgress returns it with its error
+	if _, ok := p.tourStep(); ok {
+		t.Error("read a tour step from the working directory")
+	}
+	if _, err := p.lessonsRead(); err != errNowhere {
+		t.Errorf("lessonsRead: %v, want errNowhere", err)
+	}
+	if err := p.markRead("chroot"); err != errNowhere {
+		t.Errorf("markRead: %v, want errNowhere", err)
+	}
+	if err := p.setTourStep(2); err != errNowhere {
+		t.Errorf("setTourStep: %v", err)
+	}
+	if entries, _ := os.ReadDir("."); len(entries) != 1 {
+		t.Errorf("files appeared in the working directory: %v", entries)
+	}
+}

@@ -51,7 +51,7 @@ Chinese: --lang, or else the locale (LC_ALL, LC_MESSAGES or LANG).
 			}
 			p, err := openProgress()
 			if err != nil {
-				return err
+				fmt.Fprintf(cmd.ErrOrStderr(), "dockling: %v (the tour will not remember where you stopped)\n", err)
 			}
 			from := o.from
 			if !cmd.Flags().Changed("from") {
