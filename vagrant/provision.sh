@@ -8,7 +8,8 @@
 #                [--build-dir DIR] [--no-pull] [--pull-timeout SECONDS]
 #
 # --local (or DOCKLING_PROVISION_LOCAL=1) skips what only a fresh VM needs:
-# repository fixes, package installs, the Go download and kernel settings.
+# repository fixes, package installs, the Go download, kernel settings and
+# sudo's PATH.
 # The rest then runs on any Linux host with Go, make and root, which is how
 # the test runs it (vagrant/provision_integration_test.go).
 #
@@ -31,9 +32,10 @@ GO_DOWNLOAD_BASE=${GO_DOWNLOAD_BASE:-https://go.dev/dl}
 # in the vault, frozen at the last point release.
 CENTOS7_VAULT=${CENTOS7_VAULT:-https://vault.centos.org/7.9.2009}
 # Where the distribution says who it is and keeps its yum repositories (the
-# unit tests point these at fixtures).
+# unit tests point these at fixtures), and sudo's settings for its PATH.
 OS_RELEASE=${OS_RELEASE:-/etc/os-release}
 YUM_REPOS_DIR=${YUM_REPOS_DIR:-/etc/yum.repos.d}
+SUDOERS_DROPIN=${SUDOERS_DROPIN:-/etc/sudoers.d/90-dockling-path}
 
 local_only=${DOCKLING_PROVISION_LOCAL:-0}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -170,6 +172,19 @@ tune_kernel() {
   fi
 }
 
+# sudo_path lets `sudo dockling ...`, `sudo make install` and `sudo go` find
+# what lives under /usr/local: sudo's secure_path on CentOS and Alma has
+# neither /usr/local/bin nor Go's directory.
+sudo_path() {
+  local f=$SUDOERS_DROPIN
+  echo 'Defaults secure_path = /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/go/bin' > "$f"
+  chmod 0440 "$f"
+  if command -v visudo >/dev/null 2>&1 && ! visudo -cq -f "$f"; then
+    rm -f "$f"
+    die "visudo rejected $f; removed it"
+  fi
+}
+
 # --- Phases that also run with --local ---------------------------------------
 
 # build_and_install: `make install` builds into build_dir (not the synced
@@ -241,8 +256,9 @@ main() {
     install_packages "$os"
     install_go
     tune_kernel
+    sudo_path
   else
-    log "local mode: skipping packages, the Go download and kernel settings"
+    log "local mode: skipping packages, the Go download, kernel settings and sudo's PATH"
   fi
   build_and_install
   run_doctor

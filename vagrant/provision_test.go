@@ -132,3 +132,30 @@ func TestFixCentOS7ReposPointsAtTheVault(t *testing.T) {
 		t.Errorf("epel.repo was changed:\n%s", epel)
 	}
 }
+
+// A broken sudoers file would lock every student out of sudo, so the
+// drop-in that widens sudo's PATH must pass visudo's own check.
+func TestSudoPathDropInPassesVisudo(t *testing.T) {
+	visudo, err := exec.LookPath("visudo")
+	if err != nil {
+		t.Fatal("visudo is not installed: run make deps (the sudo package)")
+	}
+	f := filepath.Join(t.TempDir(), "90-dockling-path")
+	sourced(t, []string{"SUDOERS_DROPIN=" + f}, "sudo_path")
+	fi, err := os.Stat(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o440 {
+		t.Errorf("mode %v, want 0440 (sudo ignores drop-ins others can write)", fi.Mode().Perm())
+	}
+	if out, err := exec.Command(visudo, "-c", "-f", f).CombinedOutput(); err != nil {
+		t.Errorf("visudo -c -f: %v\n%s", err, out)
+	}
+	text, _ := os.ReadFile(f)
+	for _, dir := range []string{"/usr/local/bin", "/usr/local/go/bin", "/usr/bin", "/usr/sbin"} {
+		if !strings.Contains(string(text), dir) {
+			t.Errorf("secure_path lacks %s: %s", dir, text)
+		}
+	}
+}
