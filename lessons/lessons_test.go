@@ -11,8 +11,8 @@ import (
 
 // sectionTitles are the "##" sections every step lesson has, in this order.
 var sectionTitles = map[string][]string{
-	"en": {"The idea", "Try it", "What you should see", "How docker does it", "Common errors"},
-	"zh": {"思路", "动手试试", "你应该看到", "Docker 怎么做", "常见错误"},
+	"en": {"The idea", "Try it", "What you should see", "How docker does it", "Common errors", "Exercises"},
+	"zh": {"思路", "动手试试", "你应该看到", "Docker 怎么做", "常见错误", "练习"},
 }
 
 // tryIt is the section every lesson has: something to do on this machine.

@@ -23,6 +23,7 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 	root.AddCommand(
 		newStepCmd(),
 		newTourCmd(),
+		newCheckCmd(),
 		newRunCmd(),
 		newExecCmd(),
 		newAttachCmd(),
