@@ -105,6 +105,16 @@ install_packages() {
   # Runtime: iptables (NAT, -p), util-linux (nsenter for exec), iproute
   # (the lessons' ip commands), man and bash-completion for the installed
   # pages. Build: make, git (the version string), tar and curl for Go.
+  # A VM provisioned before (or a box made from one) has them all, and
+  # provisioning again must work offline: then yum is not asked at all.
+  local tool missing=0
+  for tool in make git tar curl iptables nsenter ip man; do
+    command -v "$tool" >/dev/null 2>&1 || missing=1
+  done
+  if [ "$missing" -eq 0 ] && [ -e /usr/share/bash-completion/bash_completion ]; then
+    log "packages already installed"
+    return
+  fi
   case $1 in
     centos7)
       fix_centos7_repos
