@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/cgroups"
@@ -30,9 +31,11 @@ func newSystemResetCmd() *cobra.Command {
 		Short: "Remove every container and everything they made on this host (images and volumes stay)",
 		Long: `Put a littered machine back in order, e.g. a classroom VM between two
 classes: kill and remove every container, remove the writable layers of
-interrupted steps, every dockling cgroup, the dockling0 bridge with its
-iptables rules, and every address lease. Images and volumes are kept.
-Running it twice is harmless.`,
+interrupted steps, their cgroups and every empty dockling cgroup, the
+dockling0 bridge with its iptables rules, and every address lease. Images
+and volumes are kept. A dockling cgroup whose processes belong to no
+container of this state root (another DOCKLING_ROOT's container) is kept
+and named. Running it twice is harmless.`,
 		Example: "  sudo dockling system reset -f",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,7 +72,19 @@ func systemReset(cmd *cobra.Command) error {
 			}
 		}
 	}
-	errs = append(errs, cgroups.CleanupAll())
+	// Ours: the cgroups of this state root's containers (removed above
+	// unless something failed) and those of steps whose runner is gone.
+	ids := map[string]bool{}
+	for _, c := range all {
+		ids[c.ID] = true
+	}
+	kept, err := cgroups.CleanupAll(func(name string) bool {
+		return ids[name] || (strings.HasPrefix(name, "step") && stepRunnerGone(name))
+	})
+	errs = append(errs, err)
+	for _, name := range kept {
+		fmt.Fprintf(out, "kept cgroup dockling/%s: its processes belong to no container of %s (another DOCKLING_ROOT, or a running step)\n", name, sandbox.Root())
+	}
 	cfg := network.DefaultConfig(sandbox.Root())
 	if leases, err := network.Leases(cfg); err == nil {
 		for id := range leases {

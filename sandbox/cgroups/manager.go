@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -66,9 +67,14 @@ func New(name string, l Limits) (Manager, error) { return realHost.new(name, l) 
 // after the runner was killed with SIGKILL.
 func Load(name string) (Manager, error) { return realHost.load(name) }
 
-// CleanupAll kills and removes every dockling cgroup on the host, for
-// `dockling system reset` and for tests that check they leaked nothing.
-func CleanupAll() error { return realHost.cleanupAll() }
+// CleanupAll removes dockling's cgroups on this host, for `dockling system
+// reset`: those owned says are ours (their processes are killed first) and
+// every empty one. A cgroup that still holds processes and is not ours is
+// kept and returned: it may be a container of another DOCKLING_ROOT, and
+// killing it would be worse than leaving it.
+func CleanupAll(owned func(name string) bool) (kept []string, err error) {
+	return realHost.cleanupAll(owned)
+}
 
 func (h *host) new(name string, l Limits) (Manager, error) {
 	if err := validName(name); err != nil {
@@ -113,11 +119,12 @@ func (h *host) load(name string) (Manager, error) {
 
 // cleanupAll looks in every mounted hierarchy, whatever the mode, so that a
 // cgroup left by a run under another layout is found as well.
-func (h *host) cleanupAll() error {
+func (h *host) cleanupAll(owned func(name string) bool) ([]string, error) {
 	hs, err := h.hierarchies()
 	if err != nil {
-		return err
+		return nil, err
 	}
+	keep := map[string]bool{}
 	rec := &recorder{h: h}
 	var errs []error
 	seen := map[string]bool{}
@@ -135,16 +142,33 @@ func (h *host) cleanupAll() error {
 			errs = append(errs, fmt.Errorf("list %s: %w", h.unprefix(parent), err))
 			continue
 		}
+		kept := false
 		for _, e := range entries {
-			if e.IsDir() {
-				errs = append(errs, destroyDir(rec, filepath.Join(parent, e.Name()), false))
+			if !e.IsDir() {
+				continue
 			}
+			dir := filepath.Join(parent, e.Name())
+			pids, err := readPids(dir)
+			busy := (err != nil && !os.IsNotExist(err)) || len(pids) > 0
+			if busy && !owned(e.Name()) {
+				keep[e.Name()], kept = true, true
+				continue
+			}
+			errs = append(errs, destroyDir(rec, dir, false))
+		}
+		if kept {
+			continue
 		}
 		if err := rec.rmdir(parent); err != nil && !os.IsNotExist(err) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
 		}
 	}
-	return errors.Join(errs...)
+	names := make([]string, 0, len(keep))
+	for name := range keep {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, errors.Join(errs...)
 }
 
 // validName keeps a container name to one path element, so a name can never

@@ -101,12 +101,23 @@ func TestV2LoadDestroyAndCleanupAll(t *testing.T) {
 	if _, err := h.load("a"); err == nil {
 		t.Error("Load of a destroyed container succeeded")
 	}
-	if err := h.cleanupAll(); err != nil {
-		t.Fatal(err)
+	// A cgroup that is not ours and still holds a process stays (another
+	// state root's container); an empty one goes whoever made it.
+	writeFixture(t, h, "/sys/fs/cgroup/dockling/b/cgroup.procs", "4242\n")
+	none := func(string) bool { return false }
+	if kept, err := h.cleanupAll(none); err != nil || !slices.Equal(kept, []string{"b"}) {
+		t.Fatalf("cleanupAll = %v, %v; want b kept", kept, err)
+	}
+	if _, err := h.load("b"); err != nil {
+		t.Errorf("b, busy and not ours, was removed: %v", err)
+	}
+	writeFixture(t, h, "/sys/fs/cgroup/dockling/b/cgroup.procs", "")
+	if kept, err := h.cleanupAll(none); err != nil || len(kept) != 0 {
+		t.Fatalf("cleanupAll of an empty b = %v, %v", kept, err)
 	}
 	assertGone(t, h, "/sys/fs/cgroup/dockling")
-	if err := h.cleanupAll(); err != nil {
-		t.Errorf("cleanupAll with nothing to do: %v", err)
+	if kept, err := h.cleanupAll(none); err != nil || len(kept) != 0 {
+		t.Errorf("cleanupAll with nothing to do: %v, %v", kept, err)
 	}
 }
 

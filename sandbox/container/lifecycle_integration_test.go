@@ -382,9 +382,30 @@ func TestIntegrationUserAndInfo(t *testing.T) {
 }
 
 func TestIntegrationSystemResetCleansEverything(t *testing.T) {
+	// A container of another state root on the same host must survive.
+	otherRoot := t.TempDir()
+	inOther := func(args ...string) string {
+		t.Helper()
+		cmd := env.Command(args...)
+		cmd.Env = append(cmd.Env, "DOCKLING_ROOT="+otherRoot) // the last one wins
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v in %s: %v", args, otherRoot, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	inOther("run", "-d", "--network", "none", "--name", "neighbour", "hostbox", "sleep", "1000")
+	t.Cleanup(func() { inOther("rm", "-f", "neighbour"); inOther("rmi", "hostbox") })
+
 	run(t, "run", "-d", "--name", "r1", "-p", "3309:80", "hostbox", "sleep", "1000")
 	run(t, "run", "--name", "r2", "hostbox", "true")
 	out := run(t, "system", "reset", "-f")
+	if pid := atoi(t, inOther("inspect", "-f", "{{.State.Pid}}", "neighbour")); pid <= 0 || unix.Kill(pid, 0) != nil {
+		t.Errorf("system reset killed a container of another DOCKLING_ROOT (pid %d)", pid)
+	}
+	if !strings.Contains(out, "kept cgroup dockling/") {
+		t.Errorf("system reset did not say which cgroup it kept:\n%s", out)
+	}
 	if !strings.Contains(out, "removed container") {
 		t.Errorf("system reset said:\n%s", out)
 	}
