@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +42,32 @@ func TestDocsCommandLinesParse(t *testing.T) {
 	}
 	if checked < 10 {
 		t.Errorf("only %d dockling command lines found in %v; the extraction is broken", checked, files)
+	}
+}
+
+// README.zh-CN.md opens with the same commands as README.md (the comments
+// beside them are translated, the commands are not).
+func TestChineseREADMEStartsWithTheSameCommands(t *testing.T) {
+	firstBlock := func(path string) []string {
+		md, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The text up to the end of the first fenced block.
+		parts := strings.SplitN(string(md), "```", 3)
+		if len(parts) < 3 {
+			t.Fatalf("%s has no code block", path)
+		}
+		var cmds []string
+		for _, line := range codeLines("```" + parts[1] + "```") {
+			if words := shellWords(line); len(words) > 0 {
+				cmds = append(cmds, strings.Join(words, " "))
+			}
+		}
+		return cmds
+	}
+	en, zh := firstBlock("../../README.md"), firstBlock("../../README.zh-CN.md")
+	if len(en) < 2 || strings.Join(en, "\n") != strings.Join(zh, "\n") {
+		t.Errorf("README.md starts with %q, README.zh-CN.md with %q", en, zh)
 	}
 }
