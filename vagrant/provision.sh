@@ -124,7 +124,9 @@ install_packages() {
         man-db bash-completion procps-ng psmisc which
       ;;
     el9)
-      dnf install -y -q make git tar curl ca-certificates iptables-nft util-linux iproute \
+      # No curl: the box's curl-minimal provides the command, and asking
+      # for the full package conflicts with it.
+      dnf install -y -q make git tar ca-certificates iptables-nft util-linux iproute \
         man-db bash-completion procps-ng psmisc which
       ;;
     debian)
