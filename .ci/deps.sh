@@ -8,7 +8,7 @@ need=()
 for pair in shellcheck:shellcheck iptables:iptables busybox:busybox-static cpio:cpio \
             qemu-system-x86_64:qemu-system-x86 runc:runc crun:crun nsenter:util-linux \
             hyperfine:hyperfine tmux:tmux ip:iproute2 mount:mount strace:strace man:man-db \
-            vagrant:vagrant visudo:sudo; do
+            vagrant:vagrant visudo:sudo curl:curl; do
   tool=${pair%%:*} pkg=${pair#*:}
   command -v "$tool" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -36,6 +36,7 @@ CENTOS7_VAULT=${CENTOS7_VAULT:-https://vault.centos.org/7.9.2009}
 OS_RELEASE=${OS_RELEASE:-/etc/os-release}
 YUM_REPOS_DIR=${YUM_REPOS_DIR:-/etc/yum.repos.d}
 SUDOERS_DROPIN=${SUDOERS_DROPIN:-/etc/sudoers.d/90-dockling-path}
+GO_PARENT=${GO_PARENT:-/usr/local}
 
 local_only=${DOCKLING_PROVISION_LOCAL:-0}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -138,28 +139,37 @@ install_packages() {
   esac
 }
 
-# install_go puts the pinned Go release in /usr/local/go. Go's toolchain is
-# statically linked, so CentOS 7's glibc 2.17 does not matter.
+# install_go puts the pinned Go release in $GO_PARENT/go (/usr/local/go).
+# Go's toolchain is statically linked, so CentOS 7's glibc 2.17 does not
+# matter. An archive whose SHA-256 differs from the pinned one is refused.
 install_go() {
-  local have="" arch tarball
-  [ -x /usr/local/go/bin/go ] && have=$(/usr/local/go/bin/go env GOVERSION)
+  local goroot=$GO_PARENT/go have="" arch tarball url
+  [ -x "$goroot/bin/go" ] && have=$("$goroot/bin/go" env GOVERSION 2>/dev/null || true)
   if [ "$have" = "go$GO_VERSION" ]; then
-    log "Go $GO_VERSION is already in /usr/local/go"
+    log "Go $GO_VERSION is already in $goroot"
     return
   fi
   arch=$(uname -m)
-  [ "$arch" = x86_64 ] || die "no pinned Go checksum for $arch; install Go $GO_VERSION in /usr/local/go by hand and rerun"
-  tarball=$(mktemp /tmp/go.XXXXXX.tar.gz)
-  log "downloading go$GO_VERSION.linux-amd64.tar.gz from $GO_DOWNLOAD_BASE"
-  curl -fsSL --retry 3 -o "$tarball" "$GO_DOWNLOAD_BASE/go$GO_VERSION.linux-amd64.tar.gz"
-  if ! echo "$GO_SHA256_LINUX_AMD64  $tarball" | sha256sum -c --quiet -; then
+  [ "$arch" = x86_64 ] || die "no pinned Go checksum for $arch; install Go $GO_VERSION in $goroot by hand and rerun"
+  url=$GO_DOWNLOAD_BASE/go$GO_VERSION.linux-amd64.tar.gz
+  tarball=$(mktemp "${TMPDIR:-/tmp}/go.XXXXXX.tar.gz")
+  log "downloading $url"
+  if ! curl -fsSL --retry 3 -o "$tarball" "$url"; then
     rm -f "$tarball"
-    die "the Go archive does not match its pinned SHA-256; not installing it"
+    die "cannot download $url; set GO_DOWNLOAD_BASE to a mirror, or install Go $GO_VERSION in $goroot and rerun"
   fi
-  rm -rf /usr/local/go
-  tar -C /usr/local -xzf "$tarball"
+  if ! echo "$GO_SHA256_LINUX_AMD64  $tarball" | sha256sum -c --status -; then
+    rm -f "$tarball"
+    die "$url does not match the pinned SHA-256 $GO_SHA256_LINUX_AMD64; not installing it"
+  fi
+  rm -rf "$goroot"
+  tar -C "$GO_PARENT" -xzf "$tarball"
   rm -f "$tarball"
-  ln -sf /usr/local/go/bin/go /usr/local/bin/go
+}
+
+# go_on_path makes `go` work in login shells and, by name, for make.
+go_on_path() {
+  ln -sf "$GO_PARENT/go/bin/go" /usr/local/bin/go
   # shellcheck disable=SC2016 # $PATH is for the login shell to expand
   echo 'export PATH=$PATH:/usr/local/go/bin' > /etc/profile.d/go.sh
 }
@@ -204,10 +214,10 @@ sudo_path() {
 build_and_install() {
   local gobin version
   gobin=$(command -v go || true)
-  if [ -z "$gobin" ] && [ -x /usr/local/go/bin/go ]; then
-    gobin=/usr/local/go/bin/go
+  if [ -z "$gobin" ] && [ -x "$GO_PARENT/go/bin/go" ]; then
+    gobin=$GO_PARENT/go/bin/go
   fi
-  [ -n "$gobin" ] || die "no Go toolchain in PATH or /usr/local/go; install Go $GO_VERSION (or run without --local)"
+  [ -n "$gobin" ] || die "no Go toolchain in PATH or $GO_PARENT/go; install Go $GO_VERSION (or run without --local)"
   # Go needs a home for its caches; a provisioner may run without one.
   export HOME=${HOME:-/root}
   # The synced tree belongs to the vagrant user; newer git refuses to read a
@@ -267,6 +277,7 @@ main() {
   if [ "$local_only" != 1 ]; then
     install_packages "$os"
     install_go
+    go_on_path
     tune_kernel
     sudo_path
   else

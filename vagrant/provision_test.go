@@ -159,3 +159,80 @@ func TestSudoPathDropInPassesVisudo(t *testing.T) {
 		}
 	}
 }
+
+// runSourced is sourced without failing the test: it returns the output
+// and whether the snippet succeeded.
+func runSourced(env []string, snippet string) (string, bool) {
+	cmd := exec.Command("bash", "-c", `set -euo pipefail; source ./provision.sh; `+snippet)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	return string(out), err == nil
+}
+
+// fakeGoArchive writes go<version>.linux-amd64.tar.gz into dir: a tree
+// whose bin/go answers `go env GOVERSION` like the real one.
+func fakeGoArchive(t *testing.T, dir, version string) string {
+	t.Helper()
+	src := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(src, "go", "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := "#!/bin/sh\n[ \"$1 $2\" = \"env GOVERSION\" ] && echo go" + version + "\n"
+	if err := os.WriteFile(filepath.Join(src, "go", "bin", "go"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(dir, "go"+version+".linux-amd64.tar.gz")
+	if out, err := exec.Command("tar", "-C", src, "-czf", archive, "go").CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v\n%s", err, out)
+	}
+	return archive
+}
+
+// install_go downloads (here from a file:// mirror), refuses an archive
+// whose SHA-256 is not the pinned one, installs a matching one, and does
+// not download again once that version is there.
+func TestInstallGoChecksAndInstalls(t *testing.T) {
+	script, _ := os.ReadFile("provision.sh")
+	version := string(regexp.MustCompile(`(?m)^GO_VERSION=(\S+)$`).FindSubmatch(script)[1])
+	mirror, parent, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+	archive := fakeGoArchive(t, mirror, version)
+	env := []string{"GO_DOWNLOAD_BASE=file://" + mirror, "GO_PARENT=" + parent, "TMPDIR=" + tmp}
+
+	out, ok := runSourced(env, "install_go")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if ok || !strings.Contains(lines[len(lines)-1], "does not match the pinned SHA-256") {
+		t.Errorf("a fake archive was not refused (ok=%v):\n%s", ok, out)
+	}
+	if _, err := os.Stat(filepath.Join(parent, "go")); err == nil {
+		t.Error("the refused archive was unpacked")
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the refused download was left in TMPDIR: %v", left)
+	}
+
+	sum, err := exec.Command("sha256sum", archive).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin := "GO_SHA256_LINUX_AMD64=" + strings.Fields(string(sum))[0] + "; install_go"
+	if out, ok := runSourced(env, pin); !ok || !strings.Contains(out, "downloading") {
+		t.Fatalf("install_go with the matching checksum failed:\n%s", out)
+	}
+	if fi, err := os.Stat(filepath.Join(parent, "go", "bin", "go")); err != nil || fi.Mode()&0o111 == 0 {
+		t.Fatalf("go/bin/go not installed: %v", err)
+	}
+	if err := os.Remove(archive); err != nil {
+		t.Fatal(err)
+	}
+	if out, ok := runSourced(env, pin); !ok || !strings.Contains(out, "already in") {
+		t.Errorf("a second install_go did not see the installed Go:\n%s", out)
+	}
+
+	env[0] = "GO_DOWNLOAD_BASE=file://" + filepath.Join(mirror, "nowhere")
+	if err := os.RemoveAll(filepath.Join(parent, "go")); err != nil {
+		t.Fatal(err)
+	}
+	if out, ok := runSourced(env, "install_go"); ok || !strings.Contains(out, "cannot download") || !strings.Contains(out, "GO_DOWNLOAD_BASE") {
+		t.Errorf("a failed download did not say so and how to go on (ok=%v):\n%s", ok, out)
+	}
+}
