@@ -213,10 +213,10 @@ sudo_path() {
 # repository's bin/ when the test runs it) and installs under prefix.
 build_and_install() {
   local gobin version
-  gobin=$(command -v go || true)
-  if [ -z "$gobin" ] && [ -x "$GO_PARENT/go/bin/go" ]; then
-    gobin=$GO_PARENT/go/bin/go
-  fi
+  # The pinned Go first: a distribution's older go in PATH would fail on
+  # go.mod's go line.
+  gobin=$GO_PARENT/go/bin/go
+  [ -x "$gobin" ] || gobin=$(command -v go || true)
   [ -n "$gobin" ] || die "no Go toolchain in PATH or $GO_PARENT/go; install Go $GO_VERSION (or run without --local)"
   # Go needs a home for its caches; a provisioner may run without one.
   export HOME=${HOME:-/root}
