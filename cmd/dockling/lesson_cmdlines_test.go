@@ -49,7 +49,17 @@ func parses(args []string) error {
 	if cmd == root {
 		return errUnknown(args)
 	}
-	return cmd.ParseFlags(rest)
+	if err := cmd.ParseFlags(rest); err != nil {
+		return err
+	}
+	positional := cmd.Flags().Args()
+	if cmd.HasSubCommands() && len(positional) > 0 {
+		return errUnknown(args) // e.g. "system df": a group without that command
+	}
+	if help, _ := cmd.Flags().GetBool("help"); help {
+		return nil
+	}
+	return cmd.ValidateArgs(positional)
 }
 
 type errUnknown []string

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 )
 
@@ -48,5 +50,25 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 	root.AddCommand(lifecycleReadCommands()...)
 	root.AddCommand(imageCommands()...)
 	root.AddCommand(copyCommands()...)
+	rejectUnknownSubcommands(root)
 	return root
+}
+
+// rejectUnknownSubcommands makes a command group (system, container,
+// image, volume) fail on a subcommand it does not have. Cobra only does
+// that for the root; below it, `dockling system df` would print the
+// group's help and exit 0, as if it had worked.
+func rejectUnknownSubcommands(cmd *cobra.Command) {
+	for _, sub := range cmd.Commands() {
+		rejectUnknownSubcommands(sub)
+	}
+	if cmd.HasParent() && cmd.HasSubCommands() && cmd.Run == nil && cmd.RunE == nil {
+		cmd.Args = cobra.ArbitraryArgs
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			return fmt.Errorf("unknown command %q for %q; see the commands it has: %s --help", args[0], c.CommandPath(), c.CommandPath())
+		}
+	}
 }
