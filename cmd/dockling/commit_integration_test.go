@@ -38,6 +38,11 @@ func TestIntegrationCommitExportImport(t *testing.T) {
 	if out := run("image", "inspect", "-f", "{{json .Config.Cmd}}", "mine:v1"); !strings.HasPrefix(out, `["sh","-c","echo hi`) || !strings.HasSuffix(out, `rm /etc/os-release"]`) {
 		t.Errorf("mine:v1's CMD: %s; want w's command", out)
 	}
+	// The layer holds the container's writes only (3 bytes of "hi\n" and a
+	// whiteout), not the mount points of /etc/hosts, hostname, resolv.conf.
+	if sizes := strings.Fields(run("history", "--format", "{{.Size}}", "mine:v1")); len(sizes) == 0 || sizes[0] != "3B" {
+		t.Errorf("history sizes of mine:v1 %v; want the committed layer to be 3B", sizes)
+	}
 	if out := run("history", "mine:v1"); !strings.Contains(out, "dockling commit") {
 		t.Errorf("history mine:v1:\n%s", out)
 	}

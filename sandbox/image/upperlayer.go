@@ -40,7 +40,15 @@ type treeWriter struct {
 	whiteouts bool
 	links     map[fileKey]string // first name of each file with st_nlink > 1
 	size      int64              // bytes of regular-file content written
+	skip      map[string]bool    // paths (relative, slash-separated) left out
 }
+
+// runtimeMountTargets are the files the runtime bind-mounts over every
+// container's own (create_net.go). What upper holds under these names is
+// the empty mount point the runtime made where the image had none, never
+// the container's writes (those went to the mounted file), so a commit
+// leaves them out, as docker's separate "init" layer does.
+var runtimeMountTargets = map[string]bool{"etc/hostname": true, "etc/hosts": true, "etc/resolv.conf": true}
 
 // overlayXattrPrefix is overlayfs's private bookkeeping in upper: opaque
 // (translated above), origin and impure (index hints, meaningless once the
@@ -49,7 +57,7 @@ const overlayXattrPrefix = "trusted.overlay."
 
 // writeUpper writes the container's upper dir as a layer tar.
 func writeUpper(tw *tar.Writer, upper string) (int64, error) {
-	w := &treeWriter{tw: tw, whiteouts: true, links: map[fileKey]string{}}
+	w := &treeWriter{tw: tw, whiteouts: true, links: map[fileKey]string{}, skip: runtimeMountTargets}
 	err := w.walk(upper)
 	return w.size, err
 }
@@ -71,6 +79,9 @@ func (w *treeWriter) walk(dir string) error {
 		rel, err := filepath.Rel(dir, path)
 		if err != nil || rel == "." {
 			return err
+		}
+		if w.skip[filepath.ToSlash(rel)] && !d.IsDir() {
+			return nil
 		}
 		fi, err := d.Info()
 		if err != nil {

@@ -123,6 +123,12 @@ func prepareTarget(root string, m BindMount) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return "", fmt.Errorf("create mount point %s: %w", target, err)
 	}
+	// An existing file is mount point enough. Opening it for writing would
+	// make overlayfs copy it up into the container's writable layer, and a
+	// commit would carry the image's own file as if the container wrote it.
+	if st, err := os.Lstat(target); err == nil && st.Mode().IsRegular() {
+		return target, nil
+	}
 	// O_NOFOLLOW: SecureJoin never returns a symlink, and this keeps it so.
 	f, err := os.OpenFile(target, os.O_CREATE|os.O_WRONLY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
 	if errors.Is(err, unix.EISDIR) {
