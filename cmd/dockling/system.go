@@ -91,7 +91,9 @@ func systemReset(cmd *cobra.Command) error {
 			errs = append(errs, network.Release(cfg, id))
 		}
 	}
-	if err := network.Destroy(cfg); err != nil {
+	if err := network.Destroy(cfg); errors.Is(err, network.ErrBridgeInUse) {
+		fmt.Fprintf(out, "kept %s: %v\n", cfg.Bridge, err)
+	} else if err != nil {
 		errs = append(errs, err)
 	}
 	fmt.Fprintln(out, "removed step leftovers, cgroups, the dockling0 bridge, its rules and leases")

@@ -394,8 +394,15 @@ func TestIntegrationSystemResetCleansEverything(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	inOther("run", "-d", "--network", "none", "--name", "neighbour", "hostbox", "sleep", "1000")
-	t.Cleanup(func() { inOther("rm", "-f", "neighbour"); inOther("rmi", "hostbox") })
+	inOther("run", "-d", "--name", "neighbour", "hostbox", "sleep", "1000") // on the shared bridge
+	removeNeighbour := func() {
+		for _, args := range [][]string{{"rm", "-f", "neighbour"}, {"rmi", "hostbox"}} {
+			cmd := env.Command(args...)
+			cmd.Env = append(cmd.Env, "DOCKLING_ROOT="+otherRoot)
+			_ = cmd.Run() // on a failed test it may be gone already
+		}
+	}
+	t.Cleanup(removeNeighbour)
 
 	run(t, "run", "-d", "--name", "r1", "-p", "3309:80", "hostbox", "sleep", "1000")
 	run(t, "run", "--name", "r2", "hostbox", "true")
@@ -406,6 +413,10 @@ func TestIntegrationSystemResetCleansEverything(t *testing.T) {
 	if !strings.Contains(out, "kept cgroup dockling/") {
 		t.Errorf("system reset did not say which cgroup it kept:\n%s", out)
 	}
+	if !strings.Contains(out, "kept dockling0") {
+		t.Errorf("system reset did not keep the bridge the neighbour is plugged into:\n%s", out)
+	}
+	removeNeighbour()
 	if !strings.Contains(out, "removed container") {
 		t.Errorf("system reset said:\n%s", out)
 	}

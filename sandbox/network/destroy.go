@@ -5,7 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/vishvananda/netlink"
 )
+
+// ErrBridgeInUse says the bridge still has interfaces plugged in that no
+// lease of this state root accounts for: containers of another
+// DOCKLING_ROOT on the same host share the bridge, and keep it.
+var ErrBridgeInUse = errors.New("bridge in use")
 
 // Destroy removes the shared network: the FORWARD and NAT rules and the
 // bridge, and the empty lease file. It refuses while any container holds a
@@ -22,6 +29,9 @@ func Destroy(cfg Config) error {
 		}
 		if n := len(lf.Leases); n > 0 {
 			return fmt.Errorf("%d containers are still attached to %s; remove them first", n, cfg.Bridge)
+		}
+		if n := bridgePorts(cfg.Bridge); n > 0 {
+			return fmt.Errorf("%w: %d interfaces are still plugged into %s, containers of another DOCKLING_ROOT perhaps; it stays, with its rules", ErrBridgeInUse, n, cfg.Bridge)
 		}
 		var errs []error
 		if cfg.Iptables != "" {
@@ -44,4 +54,24 @@ func Destroy(cfg Config) error {
 		}
 		return nil
 	})
+}
+
+// bridgePorts counts the interfaces whose master is bridge (0 when there
+// is no such bridge).
+func bridgePorts(bridge string) int {
+	br, err := netlink.LinkByName(bridge)
+	if err != nil {
+		return 0
+	}
+	links, err := netlink.LinkList()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, l := range links {
+		if l.Attrs().MasterIndex == br.Attrs().Index {
+			n++
+		}
+	}
+	return n
 }
