@@ -2,9 +2,15 @@ package remote
 
 import (
 	"bytes"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/dockling/dockling/sandbox/image"
@@ -130,5 +136,27 @@ func TestPullErrorsAreOneLine(t *testing.T) {
 	var nf *image.NotFoundError
 	if _, err := s.Resolve("centos:7"); err == nil || !strings.Contains(err.Error(), `run "dockling pull centos:7"`) {
 		t.Errorf("unknown local image: %v (%T)", err, nf)
+	}
+}
+
+// Each kind of registry failure gets its own hint; registry-mirrors is
+// offered only where a mirror could help: for Docker Hub.
+func TestFriendlyErrorHints(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	cases := []struct {
+		err           error
+		registry      string
+		want, wantNot string
+	}{
+		{refused, "index.docker.io", "registry-mirrors", ""},
+		{refused, "127.0.0.1:5000", "that the registry is running", "registry-mirrors"},
+		{fmt.Errorf("Get %q: %w", "https://10.0.0.5:5000/v2/", http.ErrSchemeMismatch), "10.0.0.5:5000", `add "10.0.0.5:5000" to "insecure-registries"`, "registry-mirrors"},
+		{&tls.CertificateVerificationError{Err: errors.New("x509: certificate signed by unknown authority")}, "reg.example:443", "install its CA certificate", ""},
+	}
+	for _, c := range cases {
+		got := friendly(c.err, "alpine", c.registry).Error()
+		if !strings.Contains(got, c.want) || (c.wantNot != "" && strings.Contains(got, c.wantNot)) || strings.Contains(got, "\n") {
+			t.Errorf("friendly(%v, %s) = %q; want %q, not %q, one line", c.err, c.registry, got, c.want, c.wantNot)
+		}
 	}
 }
