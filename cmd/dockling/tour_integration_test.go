@@ -18,18 +18,7 @@ import (
 // throwaway network namespace (step 5 makes a bridge), then again in Chinese
 // from step 5. Nothing may be left behind but the volume, which is removed.
 func TestIntegrationTour(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("integration tests need root: run them with sudo (make test does)")
-	}
-	env, err := testenv.Setup()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	if env.Netns, err = testenv.NewNetns(); err != nil {
-		t.Fatal(err)
-	}
-	before, _ := env.Take()
+	env := testenv.ForTest(t, true)
 	home := t.TempDir()
 	tour := func(args ...string) (string, int) {
 		t.Helper()
@@ -88,9 +77,4 @@ func TestIntegrationTour(t *testing.T) {
 	}
 
 	env.MustRun(t, "volume", "rm", "tour-notes")
-	env.Netns.Close()
-	after, _ := env.Take()
-	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
-		t.Errorf("LEAKED after the tour:\n  %s", strings.Join(leaks, "\n  "))
-	}
 }
