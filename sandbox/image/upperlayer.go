@@ -80,7 +80,8 @@ func (w *treeWriter) walk(dir string) error {
 		if err != nil || rel == "." {
 			return err
 		}
-		if w.skip[filepath.ToSlash(rel)] && !d.IsDir() {
+		if w.skip[filepath.ToSlash(rel)] && d.Type().IsRegular() { // a mount point, never a whiteout
+
 			return nil
 		}
 		fi, err := d.Info()
