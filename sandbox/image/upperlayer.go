@@ -81,7 +81,6 @@ func (w *treeWriter) walk(dir string) error {
 			return err
 		}
 		if w.skip[filepath.ToSlash(rel)] && d.Type().IsRegular() { // a mount point, never a whiteout
-
 			return nil
 		}
 		fi, err := d.Info()
