@@ -1,7 +1,7 @@
 // Command dockling-bench measures how long dockling takes to start a
 // container beside the bare kernel tools and other runtimes doing the same
-// work, in one run on the same root filesystem, and prints medians and
-// ratios. `make bench`.
+// work, in one run on the same root filesystem, and prints medians, p90s
+// and ratios. `make bench`.
 //
 // It runs inside a throwaway network and mount namespace (it re-executes
 // itself under unshare --net --mount), so the step 5 line's bridge and rules
@@ -14,21 +14,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 )
 
-// benchCase is one command line to time.
-type benchCase struct {
-	name string
-	args []string
-	base string // name of the case it is compared with
-}
-
 func main() {
 	bin := flag.String("bin", "bin", "directory with the built dockling, probe and dockling-lessons")
-	runs := flag.Int("n", 100, "runs per command (the median is reported)")
+	runs := flag.Int("n", 50, "rounds: each case runs once per round, the median and p90 are reported (with -render: runs per lesson)")
 	flag.Parse()
 	bench := run
 	if *renderOnly {
@@ -40,9 +31,21 @@ func main() {
 	}
 }
 
-func run(bin string, runs int) error {
+// The line issue #7 is about, and the cases it is compared with.
+const (
+	runCase    = "dockling run --rm --network none"
+	bareCase   = "unshare + chroot (bare tools)"
+	runcCase   = "runc run"
+	crunCase   = "crun run"
+	podmanCase = "podman run --rm --network none"
+)
+
+func run(bin string, rounds int) error {
 	if os.Geteuid() != 0 {
 		return fmt.Errorf("needs root (it starts containers); run: sudo make bench")
+	}
+	if rounds < 1 {
+		return fmt.Errorf("-n %d: give at least one round", rounds)
 	}
 	if os.Getenv("DOCKLING_BENCH_NETNS") == "" {
 		self, _ := os.Executable()
@@ -86,146 +89,92 @@ func run(bin string, runs int) error {
 	step := func(n string, extra ...string) []string {
 		return append(append([]string{dockling, "step", n, "-q"}, extra...), "--", "/bin/true")
 	}
-	const bare = "unshare + chroot (bare tools)"
+	runArgs := []string{dockling, "run", "--rm", "--network", "none", "hostbox", "/bin/true"}
 	cases := []benchCase{
-		{bare, []string{"unshare", "--pid", "--fork", "--mount", "--uts", "--ipc", "--net", "chroot", rootfs, "/bin/true"}, ""},
-		{"dockling step 0", step("0"), bare},
-		{"dockling step 1", step("1"), bare},
-		{"dockling step 2", step("2"), bare},
-		{"dockling step 3", step("3", "-m", "64m", "--pids-limit", "100"), bare},
-		{"dockling step 4", step("4"), bare},
+		{bareCase, []string{"unshare", "--pid", "--fork", "--mount", "--uts", "--ipc", "--net", "chroot", rootfs, "/bin/true"}, ""},
+		{"dockling step 0", step("0"), bareCase},
+		{"dockling step 1", step("1"), bareCase},
+		{"dockling step 2", step("2"), bareCase},
+		{"dockling step 3", step("3", "-m", "64m", "--pids-limit", "100"), bareCase},
+		{"dockling step 4", step("4"), bareCase},
 		{"dockling step 5", step("5"), "dockling step 4"},
-		{"dockling run --rm --network none", []string{dockling, "run", "--rm", "--network", "none", "hostbox", "/bin/true"}, bare},
+		{runCase, runArgs, bareCase},
 	}
 	cases = append(cases, peers(rootfs, root)...)
 
-	fmt.Printf("start-up of /bin/true, median of %d runs each, same rootfs (%s)\n\n", runs, rootfs)
-	fmt.Printf("%-34s %10s %10s  %s\n", "command", "median", "p90", "ratio")
-	medians := map[string]time.Duration{}
-	for _, c := range cases {
-		med, p90, err := measure(c.args, runs)
-		if err != nil {
-			fmt.Printf("%-34s skipped: %v\n", c.name, firstLine(err))
-			continue
-		}
-		medians[c.name] = med
-		ratio := ""
-		if b, ok := medians[c.base]; ok && c.base != "" {
-			ratio = fmt.Sprintf("%5.2fx %s (+%s)", float64(med)/float64(b), c.base, round(med-b))
-		}
-		fmt.Printf("%-34s %10s %10s  %s\n", c.name, round(med), round(p90), ratio)
-	}
-	if d, ok := medians["dockling run --rm --network none"]; ok {
-		for _, peer := range []string{"runc run", "crun run", "podman run --rm --network none"} {
-			if m, ok := medians[peer]; ok {
-				fmt.Printf("%-34s %9.2fx\n", "dockling run / "+peer, float64(d)/float64(m))
-			}
-		}
-	}
+	const warmup = 3
+	fmt.Printf("start-up of /bin/true, same rootfs (%s)\n", rootfs)
+	fmt.Printf("%d rounds after %d warm-up rounds; each round runs every case once, in a shuffled order,\n", rounds, warmup)
+	fmt.Printf("so the load of whatever else runs on this machine falls on every case alike\n\n")
+	res := measureRounds(cases, warmup, rounds, time.Now().UnixNano())
+	printTable(cases, res)
+	met := printRatios(res, rounds)
+	printFairness(cases, res)
 
-	// A whole run includes the teardown; step 5's is dominated by the
-	// kernel deleting the veth (an RCU grace period). The start alone:
-	// from the runner's Run to the command's execve, as DOCKLING_TIMING
-	// reports it, with a pause between runs: the kernel destroys a network
-	// namespace asynchronously, under the same lock the next run needs to
-	// create its veth, so back to back each start would also pay for the
-	// previous run's cleanup.
-	fmt.Printf("\n%-34s %10s %10s\n", "inside the runner (DOCKLING_TIMING)", "start", "net down")
-	starts := map[string]time.Duration{}
-	for _, n := range []string{"4", "5"} {
-		start, down, err := measurePhases(step(n), runs)
-		if err != nil {
-			return err
-		}
-		starts[n] = start
-		fmt.Printf("%-34s %10s %10s\n", "dockling step "+n, round(start), round(down))
+	// Where dockling run's own time goes, and step 5's network cost.
+	if err := printRunPhases(runArgs, rounds); err != nil {
+		return err
 	}
-	fmt.Printf("%-34s %10s\n", "step 5 start over step 4", round(starts["5"]-starts["4"]))
-	fmt.Println("\ntargets: step 2 at most 3x bare unshare+chroot; step 5 starts under 10 ms after step 4")
+	if err := printStepPhases(step, rounds); err != nil {
+		return err
+	}
+	fmt.Println("\ntargets: step 2 at most 3x bare unshare+chroot; step 5 starts under 10 ms after step 4;")
+	fmt.Printf("dockling run faster than runc and within 1.5x of crun (issue #7): %s\n", met)
 	return nil
 }
 
-// measurePhases runs args with DOCKLING_TIMING=1 and returns the median time
-// until the command ran and the median network teardown time.
-func measurePhases(args []string, n int) (start, down time.Duration, err error) {
-	var starts, downs []time.Duration
-	for i := 0; i < n; i++ {
-		time.Sleep(100 * time.Millisecond)
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Env = append(os.Environ(), "DOCKLING_TIMING=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			return 0, 0, fmt.Errorf("%v: %s", err, out)
+// printTable prints every case's median and p90, and its ratio to its base.
+func printTable(cases []benchCase, res map[string]*timings) {
+	fmt.Printf("%-34s %10s %10s  %s\n", "command", "median", "p90", "ratio of medians")
+	for _, c := range cases {
+		t := res[c.name]
+		if t.err != nil {
+			fmt.Printf("%-34s skipped: %v\n", c.name, firstLine(t.err))
+			continue
 		}
-		for _, line := range strings.Split(string(out), "\n") {
-			f := strings.Fields(line)
-			if len(f) < 3 || f[0] != "phase" {
-				continue
-			}
-			d, _ := time.ParseDuration(f[1])
-			switch rest := strings.Join(f[2:], " "); {
-			case strings.HasPrefix(rest, "until the command runs"):
-				starts = append(starts, d)
-			case rest == "network teardown":
-				downs = append(downs, d)
-			}
+		med := median(t.times)
+		ratio := ""
+		if b := res[c.base]; c.base != "" && b != nil && b.err == nil {
+			bm := median(b.times)
+			ratio = fmt.Sprintf("%5.2fx %s (+%s)", float64(med)/float64(bm), c.base, round(med-bm))
 		}
+		fmt.Printf("%-34s %10s %10s  %s\n", c.name, round(med), round(percentile(t.times, 90)), ratio)
 	}
-	return median(starts), median(downs), nil
 }
 
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
+// printRatios compares dockling run with each other way of starting the
+// same command, from the same rounds, and says whether issue #7's targets
+// are met.
+func printRatios(res map[string]*timings, rounds int) string {
+	d := res[runCase]
+	if d.err != nil {
+		return "not measured (dockling run failed)"
 	}
-	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2]
-}
-
-// peers are other runtimes starting the same rootfs, where installed: runc
-// and crun from an OCI bundle made with `runc spec`.
-func peers(rootfs, root string) []benchCase {
-	bundle := filepath.Join(root, "bundle")
-	if err := os.MkdirAll(bundle, 0o755); err != nil {
-		return nil
-	}
-	if _, err := exec.LookPath("runc"); err != nil {
-		return nil
-	}
-	if err := exec.Command("runc", "spec", "--bundle", bundle).Run(); err != nil {
-		return nil
-	}
-	if err := writeBundleConfig(bundle, rootfs); err != nil {
-		return nil
-	}
-	var out []benchCase
-	for _, rt := range []string{"runc", "crun"} {
-		if _, err := exec.LookPath(rt); err == nil {
-			out = append(out, benchCase{rt + " run", []string{rt, "run", "--bundle", bundle, "bench-" + rt}, "unshare + chroot (bare tools)"})
+	fmt.Printf("\n%s against the others, from the same %d rounds:\n", runCase, rounds)
+	fmt.Printf("  %-32s %8s %8s  %s\n", "", "medians", "p90s", "per round: median ratio, rounds dockling was faster")
+	ratio := map[string]float64{}
+	for _, peer := range []string{runcCase, crunCase, podmanCase, bareCase} {
+		p := res[peer]
+		if p == nil || p.err != nil {
+			continue
 		}
+		ratio[peer] = float64(median(d.times)) / float64(median(p.times))
+		pr, faster := paired(d.times, p.times)
+		fmt.Printf("  %-32s %7.2fx %7.2fx  %.2fx, %d of %d\n", "/ "+peer, ratio[peer],
+			float64(percentile(d.times, 90))/float64(percentile(p.times, 90)), pr, faster, len(d.times))
 	}
-	// podman on the same files; the ulimits because this machine lacks
-	// CAP_SYS_RESOURCE and podman would raise the hard limits otherwise.
-	if _, err := exec.LookPath("podman"); err == nil {
-		out = append(out, benchCase{"podman run --rm --network none", []string{"podman", "run", "--rm", "--network", "none",
-			"--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--rootfs", rootfs, "/bin/true"}, "unshare + chroot (bare tools)"})
-	}
-	return out
-}
-
-// measure runs args n times and returns the median and 90th percentile.
-func measure(args []string, n int) (med, p90 time.Duration, err error) {
-	times := make([]time.Duration, 0, n)
-	for i := 0; i < n; i++ {
-		cmd := exec.Command(args[0], args[1:]...)
-		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return 0, 0, fmt.Errorf("%v: %s", err, out)
+	verdict := func(peer string, ok func(float64) bool, what string) string {
+		r, measured := ratio[peer]
+		switch {
+		case !measured:
+			return what + ": not measured (" + peer + " missing)"
+		case ok(r):
+			return fmt.Sprintf("%s: met (%.2fx)", what, r)
 		}
-		times = append(times, time.Since(start))
+		return fmt.Sprintf("%s: NOT met (%.2fx)", what, r)
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[n/2], times[n*9/10], nil
+	return verdict(runcCase, func(r float64) bool { return r < 1 }, "faster than runc") + "; " +
+		verdict(crunCase, func(r float64) bool { return r <= 1.5 }, "within 1.5x of crun")
 }
 
 func round(d time.Duration) string { return d.Round(10 * time.Microsecond).String() }
