@@ -99,10 +99,20 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		return nil, fmt.Errorf("prepare the container on the host: %w", err)
 	}
 
-	// The cgroup comes first: a bad limit fails before any process exists.
+	// A bad limit fails before any process exists. The cgroup itself is
+	// made here, or after the clone, beside the child's setup (lateCgroup).
 	var cg cgroups.Manager
 	cgSeen := 0
-	if cfg.Cgroup != nil {
+	late := lateCgroup(cfg, rec != nil)
+	if late {
+		if err := cgroups.Validate(cfg.Cgroup.Name, cfg.Cgroup.Limits); err != nil {
+			configR.Close()
+			configW.Close()
+			msgW.Close()
+			return nil, err
+		}
+		cgroups.PrimeMoves()
+	} else if cfg.Cgroup != nil {
 		t0 := time.Now()
 		cg, err = cgroups.New(cfg.Cgroup.Name, cfg.Cgroup.Limits)
 		explain.Timing("create the cgroup", t0)
@@ -189,6 +199,25 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		consoleChild.Close() // the child has its copy; ours would hide its exit
 	}
 	res := &Result{Pid: cmd.Process.Pid}
+	var join *cgroupJoin
+	if late {
+		join = startCgroupJoin(cfg.Cgroup, res.Pid)
+	}
+	var att *network.Attachment
+	// abort undoes the host side of a start that failed before the
+	// command ran: the child (still waiting for Release) is killed first.
+	abort := func(err error) (*Result, error) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if join != nil {
+			cg, _ = join.wait()
+		}
+		destroyCgroup(cg)
+		if att != nil {
+			_ = disconnectNetwork(att, nil)
+		}
+		return nil, err
+	}
 	if p.Started != nil {
 		p.Started(res.Pid)
 	}
@@ -202,45 +231,27 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		err := cg.Apply(res.Pid)
 		explain.Timing("put the child in the cgroup", tApply)
 		if err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			destroyCgroup(cg)
-			return nil, err
+			return abort(err)
 		}
 		cgSeen = recordCgroupFiles(rec, cg, cgSeen, "the child joins the cgroup before it is released")
 	}
-	var att *network.Attachment
 	if cfg.Network != nil && cfg.Has(NSNet) {
-		if att, err = connectNetwork(cfg.Network, cfg.Hostname, res.Pid, rec, p.NetworkAttached); err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			destroyCgroup(cg)
-			return nil, err
+		a, err := connectNetwork(cfg.Network, cfg.Hostname, res.Pid, rec, p.NetworkAttached)
+		if err != nil {
+			return abort(err) // connectNetwork removed what it had made
 		}
-		res.Network = att
+		att, res.Network = a, a
 		stopProxies, err := startProxies(att)
 		if err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			_ = disconnectNetwork(att, nil)
-			destroyCgroup(cg)
-			return nil, err
+			return abort(err)
 		}
 		defer stopProxies()
 	}
 
-	// Release the child: the config, then EOF.
+	// The config: the child sets itself up from here on.
 	if err := json.NewEncoder(configW).Encode(cfg); err != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		destroyCgroup(cg)
-		if att != nil {
-			_ = disconnectNetwork(att, nil)
-		}
-		return nil, fmt.Errorf("send config to child: %w", err)
+		return abort(fmt.Errorf("send config to child: %w", err))
 	}
-	configW.Close()
-
 	if consoleParent != nil {
 		go func() {
 			master, err := ReceiveConsole(consoleParent)
@@ -255,6 +266,25 @@ func Run(cfg *Config, p Process) (*Result, error) {
 			_, _ = consoleParent.Write([]byte{1}) // size set: go on
 		}()
 	}
+	if join != nil {
+		tWait := time.Now()
+		cg, err = join.wait()
+		explain.Timing("wait for the cgroup after sending the config", tWait)
+		if err != nil {
+			configW.Close()
+			_, _ = abort(err)
+			// A child that failed its setup has exited, and a move of an
+			// exited process fails too: the child's reason is the one to tell.
+			if ce := readMessages(msgR, nil); ce != nil {
+				return nil, ce
+			}
+			return nil, err
+		}
+	}
+	// Release the child. If its setup failed it has exited already and
+	// this write fails; its message says why.
+	_, _ = configW.Write([]byte{Release})
+	configW.Close()
 
 	childErr := make(chan *ChildError, 1)
 	go func() {

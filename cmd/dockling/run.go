@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dockling/dockling/sandbox/explain"
 	"os"
+
+	"github.com/dockling/dockling/sandbox"
+	"github.com/dockling/dockling/sandbox/explain"
 
 	"github.com/spf13/cobra"
 )
@@ -34,6 +36,9 @@ running after dockling returns, and writes its output to the log
 				return fmt.Errorf("dockling run needs root (it creates namespaces, cgroups and mounts); run: sudo dockling run ...")
 			}
 			t0 := time.Now()
+			// The kernel's slowest part of a start on cgroup v1, begun now
+			// so it runs beside everything up to the command's execve.
+			sandbox.PrimeCgroupMove()
 			store, c, err := createContainer(o, args[0], args[1:])
 			if err != nil {
 				return err

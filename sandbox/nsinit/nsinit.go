@@ -5,6 +5,7 @@
 package nsinit
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,9 +39,11 @@ func Main() {
 		os.Exit(code)
 	}
 
-	// Blocks until the parent closes its end: the config, then "go".
-	data, err := io.ReadAll(os.NewFile(sandbox.ConfigFD, "config"))
-	if err != nil {
+	// The config comes as one line, as soon as the parent has it ready;
+	// Release comes later (see sandbox/protocol.go).
+	fromParent := bufio.NewReaderSize(os.NewFile(sandbox.ConfigFD, "config"), 64*1024)
+	data, err := fromParent.ReadBytes('\n')
+	if err != nil && (err != io.EOF || len(data) == 0) {
 		fail(1, fmt.Errorf("read config from parent: %w", err))
 	}
 	var cfg sandbox.Config
@@ -84,6 +87,12 @@ func Main() {
 	path, err := lookPath(cfg.Args[0], cfg.Env)
 	if err != nil {
 		fail(127, err)
+	}
+	// The last moment to wait for the host side (the cgroup joined): the
+	// setup above ran meanwhile. No Release means the parent gave up on
+	// this container and tells the user why itself.
+	if b, err := fromParent.ReadByte(); err != nil || b != sandbox.Release {
+		os.Exit(1)
 	}
 	closeExtraFDs()
 	rec.Record(explain.Child, fmt.Sprintf("execve(%q, [%s], env)", path, quoteList(cfg.Args)), "exec "+explain.QuoteArgs(cfg.Args),
