@@ -45,7 +45,6 @@ lessons, and use the everyday docker-like commands once you know what they do.`,
 		newCompareCmd(),
 		newVersionCmd(),
 		newInitCmd(),
-		newGenDocsCmd(),
 	)
 	root.AddCommand(lifecycleReadCommands()...)
 	root.AddCommand(imageCommands()...)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,26 +10,13 @@ import (
 	"github.com/spf13/cobra/doc"
 )
 
-// newGenDocsCmd writes the command reference (Markdown and man pages) from
-// the cobra tree, so the docs cannot drift from the flags. `make docs` runs
-// it into docs/, and TestDocsUpToDate fails when the committed copy is stale.
-func newGenDocsCmd() *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
-		Use:    "gen-docs --dir DIR",
-		Short:  "Write the command reference: DIR/reference/*.md and DIR/man/*.1",
-		Hidden: true,
-		Args:   cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if dir == "" {
-				return fmt.Errorf("--dir is required, e.g. gen-docs --dir docs")
-			}
-			return genDocs(dir)
-		},
-	}
-	cmd.Flags().StringVar(&dir, "dir", "", "directory to write reference/ and man/ into")
-	return cmd
-}
+// The command reference (docs/reference/*.md, docs/man/*.1) is generated
+// here, in the test binary, and not by a command of dockling itself:
+// cobra/doc brings a Markdown parser (blackfriday) and a YAML library whose
+// package initialisers every start of dockling would pay for, about 0.5 ms
+// (GODEBUG=inittrace=1), run after run, container after container.
+// `make docs` runs TestDocsUpToDate with -gen-docs DIR to write it.
+var genDocsDir = flag.String("gen-docs", "", "write the command reference into `DIR`/reference and DIR/man instead of checking it")
 
 // genDocs generates from a fresh command tree, not the one being executed:
 // Execute adds the help command and flags as it runs, and the output must be
