@@ -26,8 +26,8 @@ func TestMain(m *testing.M) {
 	testenv.Main(m, testenv.Options{Name: "lifecycle", Netns: true, Leftovers: leftovers}, func(e *testenv.Env) { env = e })
 }
 
-// leftovers lists container records, and the veths, container rules and
-// leases still present in the throwaway namespace.
+// leftovers lists container records and names, and the veths, container
+// rules and leases still present in the throwaway namespace.
 func leftovers(e *testenv.Env) []string {
 	var out []string
 	if s := netLeftovers(); s != "" {
@@ -38,6 +38,10 @@ func leftovers(e *testenv.Env) []string {
 		if id.IsDir() {
 			out = append(out, "container record "+id.Name())
 		}
+	}
+	names, _ := os.ReadDir(filepath.Join(e.Root, "container-names"))
+	for _, n := range names {
+		out = append(out, "container name "+n.Name())
 	}
 	return out
 }

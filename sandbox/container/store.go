@@ -42,43 +42,59 @@ func (s *Store) Lock(id string) (*fsutil.Lock, error) {
 	return fsutil.LockFile(filepath.Join(s.dir, id, ".lock"))
 }
 
-// Create reserves c.Name (a random one when empty), gives c an id and
-// writes its first record. The name check and the write happen under one
-// lock, so of two racing runs with the same --name exactly one wins.
+// Create reserves c.Name (a random one when empty) in the name index,
+// gives c an id and writes its first record. Of two racing runs with the
+// same --name exactly one wins: the file system refuses the second link.
 func (s *Store) Create(c *Container) error {
 	l, err := s.lockAll()
 	if err != nil {
 		return err
 	}
 	defer l.Unlock()
-	all, err := s.list()
-	if err != nil {
+	if err := s.ensureNameIndex(); err != nil {
 		return err
 	}
-	taken := map[string]string{}
-	for _, o := range all {
-		taken[o.Name] = o.ID
-	}
-	if c.Name == "" {
-		for i := 0; i < 100 && (c.Name == "" || taken[c.Name] != ""); i++ {
-			c.Name = RandomName()
+	if c.Name != "" {
+		if err := ValidName(c.Name); err != nil {
+			return err
 		}
-	} else if err := ValidName(c.Name); err != nil {
-		return err
-	} else if id := taken[c.Name]; id != "" {
-		return fmt.Errorf("the name %q is already used by container %s; remove it (dockling rm %s) or choose another --name", c.Name, ShortID(id), c.Name)
 	}
 	c.ID = NewID()
+	random := c.Name == ""
+	for i := 0; ; i++ {
+		if random {
+			c.Name = RandomName()
+		}
+		taken, err := s.reserveName(c.Name, c.ID)
+		if err != nil {
+			return err
+		}
+		if taken == "" {
+			break
+		}
+		if !random {
+			return fmt.Errorf("the name %q is already used by container %s; remove it (dockling rm %s) or choose another --name", c.Name, ShortID(taken), c.Name)
+		}
+		if i == 100 {
+			return errors.New("no free random container name after 100 tries; remove some containers (dockling container prune) or use --name")
+		}
+	}
 	if c.Created.IsZero() {
 		c.Created = time.Now().UTC()
 	}
 	if c.State.Status == "" {
 		c.State.Status = Created
 	}
-	if err := os.MkdirAll(s.Dir(c.ID), 0o700); err != nil {
-		return fmt.Errorf("create container directory: %w", err)
+	err = os.MkdirAll(s.Dir(c.ID), 0o700)
+	if err == nil {
+		err = s.Save(c)
 	}
-	return s.Save(c)
+	if err != nil {
+		_ = os.RemoveAll(s.Dir(c.ID))
+		s.releaseName(c.Name, c.ID)
+		return fmt.Errorf("create container record: %w", err)
+	}
+	return nil
 }
 
 // ValidName accepts docker's container names: [a-zA-Z0-9][a-zA-Z0-9_.-]*.
@@ -109,16 +125,17 @@ func (s *Store) Load(id string) (*Container, error) {
 }
 
 // List returns every container, newest first, as `ps -a` shows them.
-func (s *Store) List() ([]*Container, error) { return s.list() }
+func (s *Store) List() ([]*Container, error) { return s.scan() }
 
-func (s *Store) list() ([]*Container, error) {
+// scan reads every record.
+func (s *Store) scan() ([]*Container, error) {
 	entries, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []*Container
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || !isID(e.Name()) {
 			continue
 		}
 		c, err := s.Load(e.Name())
@@ -132,9 +149,43 @@ func (s *Store) list() ([]*Container, error) {
 }
 
 // Find resolves what a user typed: a name, a full id, or an unambiguous
-// prefix of an id, as docker does.
+// prefix of an id, as docker does. Names come from the name index and ids
+// from the directory names, so only the record found is read.
 func (s *Store) Find(ref string) (*Container, error) {
-	all, err := s.list()
+	if id := s.indexed(ref); id != "" {
+		if c, err := s.Load(id); err == nil && c.Name == ref {
+			return c, nil
+		}
+	}
+	if isID(ref) {
+		if c, err := s.Load(ref); err == nil {
+			return c, nil
+		}
+	}
+	if ref != "" && strings.Trim(ref, "0123456789abcdef") == "" {
+		entries, err := os.ReadDir(s.dir)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for _, e := range entries {
+			if e.IsDir() && isID(e.Name()) && strings.HasPrefix(e.Name(), ref) {
+				ids = append(ids, e.Name())
+			}
+		}
+		if len(ids) == 1 {
+			if c, err := s.Load(ids[0]); err == nil {
+				return c, nil
+			}
+		}
+	}
+	// Not found that way, or ambiguous: read every record, which also
+	// finds a container made by a dockling older than the name index.
+	return s.findByScan(ref)
+}
+
+func (s *Store) findByScan(ref string) (*Container, error) {
+	all, err := s.scan()
 	if err != nil {
 		return nil, err
 	}
@@ -161,10 +212,16 @@ func (s *Store) Find(ref string) (*Container, error) {
 }
 
 // Remove deletes container id's directory: its record, writable layer and
-// log. The caller has already stopped it and undone its mounts and links.
+// log, and then its name. The caller has already stopped it and undone its
+// mounts and links.
 func (s *Store) Remove(id string) error {
+	name := ""
+	if c, err := s.Load(id); err == nil {
+		name = c.Name
+	}
 	if err := os.RemoveAll(s.Dir(id)); err != nil {
 		return fmt.Errorf("remove container %s: %w", ShortID(id), err)
 	}
+	s.releaseName(name, id)
 	return nil
 }
