@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -40,6 +39,9 @@ type Process struct {
 	// Execed, when set, is called once the child has become the command
 	// (its setup succeeded and execve worked), or with the setup error.
 	Execed func(err error)
+	// Early, when set, is the container's child already cloned
+	// (StartEarly): Run uses it, or abandons it and clones its own.
+	Early *EarlyChild
 }
 
 // Result is how the container's command ended.
@@ -78,38 +80,63 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
+	flags, names, unshareOpts := cfg.Cloneflags()
+	late := lateCgroup(cfg, rec != nil)
 
-	configR, configW, err := os.Pipe()
-	if err != nil {
-		return nil, fmt.Errorf("config pipe: %w", err)
+	// A child cloned early (StartEarly) is taken where the start is the
+	// one it was made for: no --explain, no clone into a v2 cgroup.
+	var ch *child
+	if p.Early != nil {
+		var err error
+		if rec == nil && !cloneIntoCgroupWorks() {
+			ch, err = p.Early.take(flags, stdout, stderr)
+		} else {
+			p.Early.Abandon()
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	msgR, msgW, err := os.Pipe()
-	if err != nil {
-		configR.Close()
-		configW.Close()
-		return nil, fmt.Errorf("message pipe: %w", err)
+	early := ch != nil
+	if !early {
+		var err error
+		if ch, err = newChild(flags, cfg.Tty, stdin, stdout, stderr); err != nil {
+			return nil, err
+		}
 	}
-	defer msgR.Close()
-	defer configW.Close()
+	defer ch.close()
+	cmd := ch.cmd
+	configW, msgR, consoleParent := ch.configW, ch.msgR, ch.consoleParent
+	// Failures before the clone close the child's ends of the pipes too;
+	// for an early child they are closed already (closing twice is fine).
+	notStarted := func(err error) (*Result, error) {
+		ch.closeChildEnds()
+		return nil, err
+	}
+	var err error
 
+	// The host side's directories (overlay upper, work and mount point):
+	// the child needs them only once it has its config.
 	if err := explain.Run(ParentPlan(cfg), rec, explain.Parent); err != nil {
-		configR.Close()
-		configW.Close()
-		msgW.Close()
-		return nil, fmt.Errorf("prepare the container on the host: %w", err)
+		if early {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		return notStarted(fmt.Errorf("prepare the container on the host: %w", err))
 	}
 
-	// A bad limit fails before any process exists. The cgroup itself is
-	// made here, or after the clone, beside the child's setup (lateCgroup).
+	// A bad limit fails before any process exists (if the child was not
+	// cloned early). The cgroup itself is made here, or after the clone,
+	// beside the child's setup (lateCgroup).
 	var cg cgroups.Manager
 	cgSeen := 0
-	late := lateCgroup(cfg, rec != nil)
 	if late {
 		if err := cgroups.Validate(cfg.Cgroup.Name, cfg.Cgroup.Limits); err != nil {
-			configR.Close()
-			configW.Close()
-			msgW.Close()
-			return nil, err
+			if early {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+			return notStarted(err)
 		}
 		cgroups.PrimeMoves()
 	} else if cfg.Cgroup != nil {
@@ -117,40 +144,11 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		cg, err = cgroups.New(cfg.Cgroup.Name, cfg.Cgroup.Limits)
 		explain.Timing("create the cgroup", t0)
 		if err != nil {
-			configR.Close()
-			configW.Close()
-			msgW.Close()
-			return nil, err
+			return notStarted(err)
 		}
 		cgSeen = recordCgroupFiles(rec, cg, cgSeen, "a control group of its own, with the limits")
 	}
 
-	flags, names, unshareOpts := cfg.Cloneflags()
-	cmd := exec.Command(InitBinary(), "init")
-	cmd.Args[0] = "dockling-init"
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	cmd.ExtraFiles = []*os.File{configR, msgW} // fds 3 and 4 in the child
-	var consoleParent, consoleChild *os.File
-	if cfg.Tty {
-		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-		if err != nil {
-			return nil, fmt.Errorf("console socket: %w", err)
-		}
-		consoleParent = os.NewFile(uintptr(fds[0]), "console")
-		consoleChild = os.NewFile(uintptr(fds[1]), "console")
-		defer consoleParent.Close()
-		defer consoleChild.Close()
-		cmd.ExtraFiles = append(cmd.ExtraFiles, consoleChild) // fd 5
-	}
-	cmd.Env = []string{} // the child gets its env from the config, not ours
-	if t := os.Getenv("DOCKLING_TIMING"); t != "" {
-		cmd.Env = append(cmd.Env, "DOCKLING_TIMING="+t) // so the child times its ops too
-	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: flags,
-		// If dockling dies, the container must not live on unsupervised.
-		Pdeathsig: syscall.SIGKILL,
-	}
 	// On cgroup v2 (Linux 5.7+) the child can be born in its cgroup:
 	// clone3 with CLONE_INTO_CGROUP. Moving a process in afterwards takes a
 	// kernel lock that waits for an RCU grace period, which costs up to
@@ -184,19 +182,14 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	signal.Notify(sigs, unix.SIGINT, unix.SIGQUIT, unix.SIGTERM, unix.SIGHUP)
 	defer signal.Stop(sigs)
 
-	tStart := time.Now()
-	err = cmd.Start()
-	explain.Timing("clone the child into its namespaces", tStart)
-	if err != nil {
-		configR.Close()
-		msgW.Close()
-		destroyCgroup(cg)
-		return nil, startError(err, names)
-	}
-	configR.Close()
-	msgW.Close()
-	if consoleChild != nil {
-		consoleChild.Close() // the child has its copy; ours would hide its exit
+	if !early {
+		tStart := time.Now()
+		err = ch.start()
+		explain.Timing("clone the child into its namespaces", tStart)
+		if err != nil {
+			destroyCgroup(cg)
+			return nil, startError(err, names)
+		}
 	}
 	res := &Result{Pid: cmd.Process.Pid}
 	var join *cgroupJoin

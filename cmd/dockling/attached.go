@@ -15,8 +15,9 @@ import (
 
 // runAttached is `run` without -d: the CLI is the container's supervisor,
 // its output goes to the terminal and to the log, and dockling exits with
-// the container's exit code.
-func runAttached(cmd *cobra.Command, store *container.Store, c *container.Container) error {
+// the container's exit code. early, if not nil, is its child, cloned
+// already (sandbox.StartEarly).
+func runAttached(cmd *cobra.Command, store *container.Store, c *container.Container, early *sandbox.EarlyChild) error {
 	stdout, stderr, closeLog, err := container.NewLogWriters(c.LogPath)
 	if err != nil {
 		return err
@@ -33,6 +34,7 @@ func runAttached(cmd *cobra.Command, store *container.Store, c *container.Contai
 		stdin = devnull
 	}
 	p := sandbox.Process{
+		Early:  early,
 		Stdin:  stdin,
 		Stdout: io.MultiWriter(cmd.OutOrStdout(), stdout),
 		Stderr: io.MultiWriter(cmd.ErrOrStderr(), stderr),

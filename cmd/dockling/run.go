@@ -39,6 +39,14 @@ running after dockling returns, and writes its output to the log
 			// The kernel's slowest part of a start on cgroup v1, begun now
 			// so it runs beside everything up to the command's execve.
 			sandbox.PrimeCgroupMove()
+			// The child's clone, exec and Go runtime start, begun now so
+			// they run beside the container's record and files; it waits
+			// for its config and runs nothing of the container before.
+			var early *sandbox.EarlyChild
+			if !detach {
+				early = startEarlyChild(o)
+			}
+			defer early.Abandon() // unless Run took it
 			store, c, err := createContainer(o, args[0], args[1:])
 			if err != nil {
 				return err
@@ -47,7 +55,7 @@ running after dockling returns, and writes its output to the log
 			if detach {
 				err = spawnSupervisor(store, c)
 			} else {
-				err = runAttached(cmd, store, c)
+				err = runAttached(cmd, store, c, early)
 			}
 			explain.Timing("run until the end, with --rm's removal", t0)
 			if neverStarted(err) {
@@ -66,6 +74,26 @@ running after dockling returns, and writes its output to the log
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "run in the background and print the container ID")
 	o.addFlags(cmd)
 	return cmd
+}
+
+// startEarlyChild clones the child of the container o describes: the
+// namespaces createContainer will ask for, its terminal and its stdin.
+// Should they differ, Run abandons it and clones another.
+func startEarlyChild(o createOptions) *sandbox.EarlyChild {
+	ns := sandbox.AllNamespaces
+	if o.network == "host" {
+		ns = nil
+		for _, n := range sandbox.AllNamespaces {
+			if n != sandbox.NSNet {
+				ns = append(ns, n)
+			}
+		}
+	}
+	var stdin *os.File // /dev/null
+	if o.interactive {
+		stdin = os.Stdin
+	}
+	return sandbox.StartEarly(ns, o.tty, stdin)
 }
 
 // neverStarted tells a container that could not start (its command is

@@ -32,7 +32,7 @@ configuration and writable layer, so files written before are still there.`,
 					return err
 				}
 				c.OpenStdin = c.OpenStdin && interactive
-				return runAttached(cmd, store, c)
+				return runAttached(cmd, store, c, nil)
 			}
 			return forEachContainer(cmd, args, func(store *container.Store, c *container.Container) error {
 				if c.State.Status == container.Running {
