@@ -58,8 +58,4 @@ func (j *cgroupJoin) wait() (cgroups.Manager, error) {
 // cgroup will need (cgroups.PrimeMoves), where a move is needed at all. A
 // command that is about to run a container calls it first thing, so the
 // wait overlaps the container's record, the clone and the child's setup.
-func PrimeCgroupMove() {
-	if !cloneIntoCgroupWorks() {
-		cgroups.PrimeMoves()
-	}
-}
+func PrimeCgroupMove() { cgroups.PrimeMovesIfNeeded() }

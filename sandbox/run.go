@@ -359,20 +359,7 @@ func InitBinary() string {
 
 // cloneIntoCgroupWorks reports a cgroup v2 host whose kernel (5.7+) has
 // clone3's CLONE_INTO_CGROUP.
-func cloneIntoCgroupWorks() bool {
-	if mode, err := cgroups.DetectMode("/sys/fs/cgroup"); err != nil || mode != cgroups.V2 {
-		return false
-	}
-	var uts unix.Utsname
-	if unix.Uname(&uts) != nil {
-		return false
-	}
-	var major, minor int
-	if _, err := fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &major, &minor); err != nil {
-		return false
-	}
-	return major > 5 || major == 5 && minor >= 7
-}
+func cloneIntoCgroupWorks() bool { return cgroups.CloneIntoWorks() }
 
 // destroyCgroup removes a cgroup on a path that already failed; the first
 // error is the one worth reporting, so this one is dropped.

@@ -7,6 +7,8 @@ import (
 
 	"os"
 
+	// Begins the cgroup move's kernel wait as the process starts.
+	_ "github.com/dockling/dockling/internal/earlyprime"
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/explain"
 

@@ -1,12 +1,15 @@
 package cgroups
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // Validate checks a container's cgroup name and limits without touching
@@ -21,6 +24,31 @@ func Validate(name string, l Limits) error {
 }
 
 var primeOnce sync.Once
+
+// CloneIntoWorks reports a cgroup v2 host whose kernel (5.7+) has clone3's
+// CLONE_INTO_CGROUP: there a child is born in its cgroup and never moved.
+func CloneIntoWorks() bool {
+	if mode, err := DetectMode(cgroupRoot); err != nil || mode != V2 {
+		return false
+	}
+	var uts unix.Utsname
+	if unix.Uname(&uts) != nil {
+		return false
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(unix.ByteSliceToString(uts.Release[:]), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 5 || major == 5 && minor >= 7
+}
+
+// PrimeMovesIfNeeded is PrimeMoves where a container's child will be moved
+// into its cgroup at all (not where CloneIntoWorks).
+func PrimeMovesIfNeeded() {
+	if !CloneIntoWorks() {
+		PrimeMoves()
+	}
+}
 
 // PrimeMoves starts, in the background, the wait that every move of a
 // process into a cgroup begins with, so that the container's own move,
