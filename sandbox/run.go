@@ -211,7 +211,10 @@ func Run(cfg *Config, p Process) (*Result, error) {
 		}
 		return nil, err
 	}
-	if p.Started != nil {
+	// Where the cgroup is joined late, the child gets its config first and
+	// Started's bookkeeping (the caller writes the PID into its record)
+	// runs beside the child's setup; it still runs before the release.
+	if p.Started != nil && !late {
 		p.Started(res.Pid)
 	}
 	if bornInCgroup {
@@ -244,6 +247,9 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	// The config: the child sets itself up from here on.
 	if err := json.NewEncoder(configW).Encode(cfg); err != nil {
 		return abort(fmt.Errorf("send config to child: %w", err))
+	}
+	if p.Started != nil && late {
+		p.Started(res.Pid)
 	}
 	if consoleParent != nil {
 		go func() {
