@@ -10,7 +10,6 @@ import (
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/container"
 	"github.com/dockling/dockling/sandbox/image"
-	"github.com/dockling/dockling/sandbox/image/remote"
 	"github.com/dockling/dockling/sandbox/network"
 	"github.com/dockling/dockling/sandbox/security"
 	"github.com/dockling/dockling/sandbox/volume"
@@ -66,8 +65,12 @@ func createContainer(o createOptions, imageName string, cmdArgs []string) (*cont
 	var notFound *image.NotFoundError
 	if errors.As(err, &notFound) {
 		// As docker run does: an image not held here is pulled first.
+		// The registry client pulls it (registry.go); its progress goes
+		// to stderr, so stdout keeps only the container's output.
 		fmt.Fprintf(os.Stderr, "Unable to find image '%s' locally\n", image.NormalizeRef(imageName))
-		img, err = remote.Pull(images, imageName, remote.Options{Out: os.Stderr, TTY: isTerminal(os.Stderr)})
+		if err = runRegistry(nil, os.Stderr, os.Stderr, "pull", "--", imageName); err == nil {
+			img, err = images.Resolve(imageName)
+		}
 	}
 	if err != nil {
 		return nil, nil, err

@@ -31,6 +31,7 @@ func runImageCmd(t *testing.T, args ...string) (string, error) {
 // The everyday loop through the commands: tag and push hostbox to a local
 // registry, pull it into an empty root, list, save, load elsewhere, rmi.
 func TestImageCommandsEndToEnd(t *testing.T) {
+	useRegistryHelper(t) // pull and push run the registry client
 	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
 	defer srv.Close()
 	host := strings.TrimPrefix(srv.URL, "http://")

@@ -2,13 +2,10 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/spf13/cobra"
-
-	"github.com/dockling/dockling/sandbox/image/remote"
 )
 
 func newPullCmd() *cobra.Command {
@@ -39,30 +36,18 @@ Credentials come from "dockling login" (docker's ~/.docker/config.json).`,
   dockling pull alpine@sha256:<digest>`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := openImageStore()
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			opts := remote.Options{Out: out, TTY: isTerminal(out), Context: cmd.Context()}
+			helperArgs := []string{"pull"}
 			if quiet {
-				opts.Out, opts.TTY = io.Discard, false
+				helperArgs = append(helperArgs, "-q")
 			}
 			if platform != "" {
-				p, err := parsePlatform(platform)
-				if err != nil {
+				if _, err := parsePlatform(platform); err != nil {
 					return err
 				}
-				opts.Platform = p
+				helperArgs = append(helperArgs, "--platform", platform)
 			}
-			img, err := remote.Pull(store, args[0], opts)
-			if err != nil {
-				return err
-			}
-			if quiet {
-				fmt.Fprintln(out, img.Ref)
-			}
-			return nil
+			// The registry client does the pull (registry.go).
+			return runRegistryCmd(cmd, append(helperArgs, "--", args[0])...)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "suppress progress output; print only the image name")

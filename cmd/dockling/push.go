@@ -1,11 +1,7 @@
 package main
 
 import (
-	"io"
-
 	"github.com/spf13/cobra"
-
-	"github.com/dockling/dockling/sandbox/image/remote"
 )
 
 func newPushCmd() *cobra.Command {
@@ -25,16 +21,12 @@ need a password need "dockling login" first.`,
   dockling push 127.0.0.1:5000/teach/box:1`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			store, err := openImageStore()
-			if err != nil {
-				return err
-			}
-			out := cmd.OutOrStdout()
-			opts := remote.Options{Out: out, TTY: isTerminal(out), Context: cmd.Context()}
+			helperArgs := []string{"push"}
 			if quiet {
-				opts.Out, opts.TTY = io.Discard, false
+				helperArgs = append(helperArgs, "-q")
 			}
-			return remote.Push(store, args[0], opts)
+			// The registry client does the push (registry.go).
+			return runRegistryCmd(cmd, append(helperArgs, "--", args[0])...)
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "suppress progress output")

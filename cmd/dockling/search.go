@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/dockling/dockling/sandbox/image/remote"
 )
 
 // searchRow is one line of `dockling search` (--format fields).
@@ -36,7 +36,7 @@ TERM asks Docker Hub's search service, which needs internet access.`,
   dockling search --limit 5 --format '{{.Name}}' nginx`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			results, err := remote.Search(args[0], limit, remote.Options{Context: cmd.Context()})
+			results, err := searchRegistry(cmd, args[0], limit)
 			if err != nil {
 				return err
 			}
@@ -68,4 +68,31 @@ TERM asks Docker Hub's search service, which needs internet access.`,
 	cmd.Flags().BoolVar(&noTrunc, "no-trunc", false, "do not cut descriptions short")
 	cmd.Flags().StringVar(&format, "format", "", "print with a Go template, e.g. '{{.Name}}'")
 	return cmd
+}
+
+// searchResult is one repository the registry client found (its JSON).
+type searchResult struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Stars       int    `json:"star_count"`
+	Official    bool   `json:"is_official"`
+}
+
+// searchRegistry asks the registry client (registry.go), which prints one
+// result a line.
+func searchRegistry(cmd *cobra.Command, term string, limit int) ([]searchResult, error) {
+	var out bytes.Buffer
+	if err := runRegistry(nil, &out, cmd.ErrOrStderr(), "search", "--limit", fmt.Sprint(limit), "--", term); err != nil {
+		return nil, err
+	}
+	var results []searchResult
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r searchResult
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("search: reading %s's answer: %w", registryHelper, err)
+		}
+		results = append(results, r)
+	}
+	return results, nil
 }

@@ -113,6 +113,7 @@ func checkLayout(t *testing.T, installed string) {
 		"bin/dockling-init":                             0o755,
 		"bin/dockling-lessons":                          0o755,
 		"libexec/dockling/probe":                        0o755,
+		"libexec/dockling/dockling-registry":            0o755,
 		"share/bash-completion/completions/dockling":    0o644,
 		"share/zsh/site-functions/_dockling":            0o644,
 		"share/fish/vendor_completions.d/dockling.fish": 0o644,

@@ -51,6 +51,7 @@ func Setup() (*Env, error) {
 		{"dockling-init", "./cmd/dockling-init"},
 		{"probe", "./cmd/probe"},
 		{"dockling-lessons", "./cmd/dockling-lessons"},
+		{"dockling-registry", "./cmd/dockling-registry"},
 	} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(e.Bin, b.name), b.pkg)
 		cmd.Dir = modRoot
