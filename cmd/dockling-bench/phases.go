@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"time"
 )
@@ -84,7 +85,42 @@ func printRunPhases(args []string, n int) error {
 	if len(outside) > 0 {
 		fmt.Printf("  %10s  %s\n", round(median(outside)), "outside the run command: process start (Go runtime, package init, cobra) and exit")
 	}
+	if line := dominant(byName, median(outside)); line != "" {
+		fmt.Println("  what dominates: " + line)
+	}
 	return nil
+}
+
+// dominant splits a run into parts that do not overlap, from the phases'
+// medians, and names the three largest: what dominates dockling run.
+func dominant(byName map[string][]time.Duration, outside time.Duration) string {
+	get := func(prefix string) time.Duration {
+		for what, ds := range byName {
+			if strings.HasPrefix(what, prefix) {
+				return median(ds)
+			}
+		}
+		return 0
+	}
+	total, create, untilExec := get("run until the end"), get("create the container"), get("until the command runs")
+	supervise, rm, cgWait := get("supervise"), get("--rm"), get("wait for the cgroup")
+	if total == 0 || supervise == 0 {
+		return ""
+	}
+	parts := []phase{
+		{"process start and exit", outside},
+		{"creating the container (image, record, files)", create},
+		{fmt.Sprintf("the runner until the command's execve (child setup; waiting for the cgroup move %s)", round(cgWait)), untilExec},
+		{"the command itself, its exit and the cgroup's removal", supervise - untilExec},
+		{"--rm's removal", rm},
+		{"the rest (log, locks, records)", total - create - supervise - rm},
+	}
+	sort.Slice(parts, func(i, j int) bool { return parts[i].d > parts[j].d })
+	var top []string
+	for _, p := range parts[:3] {
+		top = append(top, p.what+" "+round(p.d))
+	}
+	return strings.Join(top, "; ")
 }
 
 // printStepPhases reports, for steps 4 and 5, the time from the runner's

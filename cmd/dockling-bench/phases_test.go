@@ -31,3 +31,25 @@ echo hello`
 		t.Errorf("phaseMedians = %v %v", order, by)
 	}
 }
+
+// The parts dominant adds up do not overlap, and it names the largest first.
+func TestDominant(t *testing.T) {
+	ms := func(n float64) []time.Duration { return []time.Duration{time.Duration(n * float64(time.Millisecond))} }
+	by := map[string][]time.Duration{
+		"create the container (image, record, files)":  ms(1.5),
+		"until the command runs (execve)":              ms(4),
+		"wait for the cgroup after sending the config": ms(0.5),
+		"supervise (lock, run, record the end)":        ms(7),
+		"--rm: remove the container":                   ms(1.2),
+		"run until the end, with --rm's removal":       ms(10),
+	}
+	got := dominant(by, 3500*time.Microsecond)
+	want := "the runner until the command's execve (child setup; waiting for the cgroup move 500µs) 4ms; " +
+		"process start and exit 3.5ms; the command itself, its exit and the cgroup's removal 3ms"
+	if got != want {
+		t.Errorf("dominant =\n %s\nwant\n %s", got, want)
+	}
+	if dominant(map[string][]time.Duration{}, time.Millisecond) != "" {
+		t.Error("no phases should give no summary")
+	}
+}
