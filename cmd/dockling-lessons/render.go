@@ -54,10 +54,15 @@ func terminal(w io.Writer) (tty bool, columns int) {
 	return true, int(ws.Col)
 }
 
-// styleForBackground is "light" if w is a terminal that says its background
-// is light, else "dark". glamour's auto style asks the same way, but only
-// on stdout.
+// styleForBackground is "light" if w is a terminal whose COLORFGBG says
+// its background is light, else "dark" (--style light picks it by hand).
+// Without COLORFGBG termenv would ask the terminal itself (OSC 11) and,
+// where the terminal never answers, wait 5 seconds before the lesson shows:
+// so it is only asked where the answer is in the environment.
 func styleForBackground(w io.Writer) string {
+	if os.Getenv("COLORFGBG") == "" {
+		return "dark"
+	}
 	if tty, _ := terminal(w); tty {
 		if !termenv.NewOutput(w.(*os.File)).HasDarkBackground() {
 			return "light"
