@@ -82,7 +82,7 @@ func (s *Store) Supervise(c *Container, p sandbox.Process, execed func(error)) (
 	if c.NetworkSettings.Attachment != nil {
 		c.setNetwork(nil) // the runner removed it when the process ended
 	}
-	_ = s.update(c, func(st *State) {
+	ended := func(st *State) {
 		st.Status, st.Pid, st.PidStart, st.SupervisorPid, st.SupervisorStart = Exited, 0, 0, 0, 0
 		st.FinishedAt = time.Now().UTC()
 		switch {
@@ -93,7 +93,17 @@ func (s *Store) Supervise(c *Container, p sandbox.Process, execed func(error)) (
 		default:
 			st.ExitCode, st.OOMKilled = res.ExitCode, res.OOMKilled
 		}
-	})
+	}
+	if c.HostConfig.AutoRemove {
+		// --rm: the caller removes the container next (run and the
+		// supervisor both do), so its end is kept in memory only, not
+		// written into a record about to be deleted (a lock, a temporary
+		// file and a rename). Should the removal fail, the record still
+		// says running with a PID that is gone, which reads as exited.
+		ended(&c.State)
+	} else {
+		_ = s.update(c, ended)
+	}
 	if res == nil && execed != nil && ce == nil {
 		execed(runErr) // it never started, so nobody was told yet
 	}
