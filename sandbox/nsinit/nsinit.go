@@ -17,6 +17,8 @@ import (
 
 	"github.com/dockling/dockling/sandbox"
 	"github.com/dockling/dockling/sandbox/explain"
+	"github.com/dockling/dockling/sandbox/rootfs"
+	"github.com/dockling/dockling/sandbox/security"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,6 +40,14 @@ func Main() {
 		_ = msgs.Encode(sandbox.ChildMsg{Error: err.Error(), Code: code})
 		os.Exit(code)
 	}
+
+	// The first decode of a type makes encoding/json walk every struct in
+	// it by reflection (0.3 ms here). The config arrives only when the
+	// parent has it ready, usually later than this point, so the walk is
+	// done now, while waiting: encoding an empty config with every part
+	// present fills the same field cache the decoder uses.
+	_, _ = json.Marshal(&sandbox.Config{Overlay: &sandbox.OverlaySpec{}, Network: &sandbox.NetworkSpec{},
+		Mounts: []rootfs.BindMount{{}}, Cgroup: &sandbox.CgroupSpec{}, User: &sandbox.User{}, Security: &security.Spec{}})
 
 	// The config comes as one line, as soon as the parent has it ready;
 	// Release comes later (see sandbox/protocol.go).
