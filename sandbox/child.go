@@ -1,10 +1,13 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -207,4 +210,29 @@ func (l *lateWriter) set(w io.Writer) {
 func (l *lateWriter) Write(p []byte) (int, error) {
 	<-l.ready
 	return l.w.Write(p)
+}
+
+// InitBinary is what the child re-executes: dockling-init beside this
+// binary when it is there (it starts faster: it links only the runtime),
+// else this binary itself, which has an `init` command too.
+func InitBinary() string {
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "dockling-init")
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return p
+		}
+	}
+	return "/proc/self/exe"
+}
+
+// startError turns a failed clone into advice: most often a namespace the
+// kernel was built without, or no permission to create it.
+func startError(err error, namespaces []string) error {
+	switch {
+	case errors.Is(err, unix.EPERM):
+		return fmt.Errorf("create namespaces (%s): %w; run as root (sudo) and see \"dockling doctor\"", strings.Join(namespaces, ", "), err)
+	case errors.Is(err, unix.EINVAL), errors.Is(err, unix.ENOSYS):
+		return fmt.Errorf("this kernel cannot create namespaces %s: %w; run \"dockling doctor\" to see which are missing", strings.Join(namespaces, ", "), err)
+	}
+	return fmt.Errorf("start container: %w", err)
 }

@@ -3,12 +3,10 @@ package sandbox
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -350,19 +348,6 @@ wait:
 	return res, nil
 }
 
-// InitBinary is what the child re-executes: dockling-init beside this
-// binary when it is there (it starts faster: it links only the runtime),
-// else this binary itself, which has an `init` command too.
-func InitBinary() string {
-	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), "dockling-init")
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-			return p
-		}
-	}
-	return "/proc/self/exe"
-}
-
 // cloneIntoCgroupWorks reports a cgroup v2 host whose kernel (5.7+) has
 // clone3's CLONE_INTO_CGROUP.
 func cloneIntoCgroupWorks() bool { return cgroups.CloneIntoWorks() }
@@ -394,16 +379,4 @@ func readMessages(r io.Reader, sink func(explain.Event)) *ChildError {
 		}
 	}
 	return last
-}
-
-// startError turns a failed clone into advice: most often a namespace the
-// kernel was built without, or no permission to create it.
-func startError(err error, namespaces []string) error {
-	switch {
-	case errors.Is(err, unix.EPERM):
-		return fmt.Errorf("create namespaces (%s): %w; run as root (sudo) and see \"dockling doctor\"", strings.Join(namespaces, ", "), err)
-	case errors.Is(err, unix.EINVAL), errors.Is(err, unix.ENOSYS):
-		return fmt.Errorf("this kernel cannot create namespaces %s: %w; run \"dockling doctor\" to see which are missing", strings.Join(namespaces, ", "), err)
-	}
-	return fmt.Errorf("start container: %w", err)
 }
