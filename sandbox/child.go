@@ -150,15 +150,16 @@ func StartEarly(namespaces []Namespace, tty bool, stdin *os.File) *EarlyChild {
 }
 
 // take hands the started child to Run, with its output going to stdout
-// and stderr, if it was cloned into the namespaces cfg asks for; otherwise
-// it abandons it and returns nil, and Run clones a child of its own.
-func (e *EarlyChild) take(flags uintptr, stdout, stderr io.Writer) (*child, error) {
+// and stderr, if it was cloned into the namespaces cfg asks for, with a
+// console socket if and only if it has a terminal; otherwise it abandons
+// it and returns nil, and Run clones a child of its own.
+func (e *EarlyChild) take(flags uintptr, tty bool, stdout, stderr io.Writer) (*child, error) {
 	<-e.done
 	if e.startErr != nil {
 		e.Abandon()
 		return nil, startError(e.startErr, e.names)
 	}
-	if e.c.flags != flags {
+	if e.c.flags != flags || (e.c.consoleParent != nil) != tty {
 		e.Abandon()
 		return nil, nil
 	}

@@ -87,7 +87,7 @@ func Run(cfg *Config, p Process) (*Result, error) {
 	if p.Early != nil {
 		var err error
 		if rec == nil && !cloneIntoCgroupWorks() {
-			ch, err = p.Early.take(flags, stdout, stderr)
+			ch, err = p.Early.take(flags, cfg.Tty, stdout, stderr)
 		} else {
 			p.Early.Abandon()
 		}
