@@ -66,24 +66,25 @@ func writeBundle(bundle, rootfs string) error {
 
 // printFairness says what each case sets up that the others do not, so
 // the ratios can be read for what they are. The facts about runc, crun and
-// podman come from their straces on this machine (runc 1.1, crun 1.8,
-// podman 4.3, cgroup v1).
+// podman come from their straces and from inside their containers on this
+// machine (runc 1.1, crun 1.8, podman 4.3, cgroup v1): lo's flags in
+// /sys/class/net/lo/flags, Seccomp in /proc/self/status.
 func printFairness(cases []benchCase, res map[string]*timings) {
 	hierarchies := v1Hierarchies()
 	notes := map[string]string{
-		bareCase: "pid, mount, uts, ipc and net namespaces and a chroot into the directory: no pivot_root, " +
-			"no /proc or /dev, no cgroup, no capability drop, nothing written or removed",
-		runCase: "the same namespaces plus lo up; a fresh overlay over the image layers (upper and work " +
+		bareCase: "pid, mount, uts, ipc and net namespaces (lo left down) and a chroot into the directory: " +
+			"no pivot_root, no /proc or /dev, no cgroup, no capability drop, nothing written or removed",
+		runCase: "the same namespaces, lo up; a fresh overlay over the image layers (upper and work " +
 			"directories made and removed per container); pivot_root; /proc, /sys, /dev (tmpfs + 6 nodes), " +
 			"/dev/pts, /dev/shm; its own hostname, hosts and resolv.conf bind-mounted; masked and read-only " +
 			"/proc and /sys paths; docker's 14 capabilities, no_new_privs; a cgroup in 5 v1 hierarchies " +
 			"(memory, cpu, cpuacct, pids, devices with docker's allow-list), no limits; a container record " +
 			"(JSON) and a log file, all removed again by --rm; two Go processes (the CLI, which supervises, " +
 			"and dockling-init, the child)",
-		runcCase: fmt.Sprintf("runc spec's defaults: the same namespaces, lo left down; the flat directory bound "+
+		runcCase: fmt.Sprintf("runc spec's defaults: the same namespaces, lo up; the flat directory bound "+
 			"read-only (no overlay: nothing made or removed per container); pivot_root; /proc, /sys, "+
 			"/dev (tmpfs + nodes), /dev/pts, /dev/shm, /dev/mqueue, /sys/fs/cgroup; the same masked and "+
-			"read-only paths; 3 capabilities, no_new_privs, rlimits; a cgroup in every v1 hierarchy "+
+			"read-only paths; 3 capabilities, no_new_privs, rlimits, no seccomp; a cgroup in every v1 hierarchy "+
 			"(%d here; devices with runc's default list), no limits; a state file under /run/runc, removed "+
 			"on exit; two Go processes (runc, and runc init for the child)", hierarchies),
 		crunCase: "the same bundle as runc, so the same work, done by one C program (no Go runtime to " +
