@@ -77,7 +77,7 @@ func printFairness(cases []benchCase, res map[string]*timings) {
 		runCase: "the same namespaces, lo up; a fresh overlay over the image layers (upper and work " +
 			"directories made and removed per container); pivot_root; /proc, /sys, /dev (tmpfs + 6 nodes), " +
 			"/dev/pts, /dev/shm; its own hostname, hosts and resolv.conf bind-mounted; masked and read-only " +
-			"/proc and /sys paths; docker's 14 capabilities, no_new_privs; a cgroup in 5 v1 hierarchies " +
+			"/proc and /sys paths; docker's 14 capabilities, no_new_privs, no seccomp; a cgroup in 5 v1 hierarchies " +
 			"(memory, cpu, cpuacct, pids, devices with docker's allow-list), no limits; a container record " +
 			"(JSON) and a log file, all removed again by --rm; two Go processes (the CLI, which supervises, " +
 			"and dockling-init, the child)",
