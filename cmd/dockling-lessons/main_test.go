@@ -63,12 +63,13 @@ func checkRendered(t *testing.T, what, md string, width int) {
 		t.Errorf("%s: forced colour output has no escape codes", what)
 	}
 	lines := strings.Split(out, "\n")
+	isCode := codeLines(md, lines)
 	for i, line := range lines {
 		v := visible(line)
-		if ansi.StringWidth(v) > width && !isCode(md, lines, i) {
+		if ansi.StringWidth(v) > width && !isCode[i] {
 			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
 		}
-		if i+1 < len(lines) && ragged(md, lines, i, width) {
+		if i+1 < len(lines) && ragged(lines, i, width, isCode) {
 			t.Errorf("%s: rendered line %d is short, the next one's first word fits on it:\n%q\n%q", what, i+1, v, visible(lines[i+1]))
 		}
 	}
@@ -77,53 +78,26 @@ func checkRendered(t *testing.T, what, md string, width int) {
 // ragged reports whether lines[i] and the next line are prose of one
 // paragraph and the next line's first word (or Chinese character, with
 // the punctuation that must stay with it) would have fit on lines[i].
-func ragged(md string, lines []string, i, width int) bool {
+func ragged(lines []string, i, width int, isCode []bool) bool {
 	a, b := visible(lines[i]), visible(lines[i+1])
-	if a == "" || b == "" || isTable(lines[i:i+2]) || isCode(md, lines, i) || isCode(md, lines, i+1) {
+	if a == "" || b == "" || isTable(lines[i:i+2]) || isCode[i] || isCode[i+1] {
 		return false
 	}
 	textStart := marginOf(lines[i])
 	if m := listItem.FindString(a[min(textStart, len(a)):]); m != "" {
-		textStart += ansi.StringWidth(m)
+		textStart += markerWidth(m)
 	}
 	next := strings.TrimLeft(b, " ")
 	if marginOf(lines[i+1]) != textStart || listItem.MatchString(next) || strings.HasPrefix(strings.TrimLeft(a, " "), "#") {
 		return false
 	}
-	// The first unit of the next line (inline code with its padding), and
-	// what may not be parted from it. Whether a space went at the break is
-	// not known, so one is counted.
-	var units []unit
-	for _, u := range splitUnits(ansi.Cut(lines[i+1], marginOf(lines[i+1]), contentEnd(lines[i+1]))) {
-		if u.kind == word || u.kind == wideChar {
-			units = append(units, u)
-		}
-	}
-	need := units[0].width
-	if len(units) > 1 && (strings.ContainsAny(units[0].text, noLineEnd) ||
-		units[1].kind == wideChar && strings.ContainsAny(units[1].text, noLineStart)) {
-		need += units[1].width
-	}
+	// The first piece of the next line: a word, inline code with its
+	// padding, a Chinese character, with the punctuation that may not be
+	// parted from it. Whether a space went at the break is not known, so
+	// one is counted.
+	pieces, _ := splitPieces(splitUnits(ansi.Cut(lines[i+1], marginOf(lines[i+1]), contentEnd(lines[i+1]))))
+	need := pieces[0].width
 	return contentEnd(lines[i])+1+need <= width-rightMargin
-}
-
-// isCode reports whether rendered line i is code: indented as code and a
-// whole line of the Markdown, or the rest of a code line too long for
-// the width. A nested list item is indented as deep, but is prose.
-func isCode(md string, lines []string, i int) bool {
-	if continuesCode(lines, i, sourceLines(md)) {
-		return true
-	}
-	v := strings.TrimSpace(visible(lines[i]))
-	if marginOf(lines[i]) < codeIndent {
-		return false
-	}
-	for _, src := range strings.Split(md, "\n") {
-		if strings.TrimSpace(src) == v {
-			return true
-		}
-	}
-	return false
 }
 
 func TestPlainWhenNotATerminal(t *testing.T) {
@@ -184,5 +158,43 @@ func TestBadCommandLines(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "", "--help"); code != exitOK || !strings.Contains(out, "usage: dockling-lessons") {
 		t.Errorf("--help: exit %d, %q", code, out)
+	}
+}
+
+// checkRendered exempts code from its width check, so isCode must say
+// code only of code: not of a list item's lines, which hang deeper than
+// the next item's marker, nor of a paragraph right below a cut code line.
+func TestIsCodeMarksOnlyCode(t *testing.T) {
+	const width = 40
+	md := "# T\n\nS.\n\n" +
+		"- 第一项的文字很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。\n" +
+		"- 第二项也很长很长很长很长很长很长很长很长很长很长很长很长很长很长很长。\n\n" +
+		"1. 第一步：\n\n" +
+		"       ip link add vd0 type veth peer name eth0 netns 7352\n\n" +
+		"   `vd0` 这头插到网桥上，另一头一出生就在容器里，名叫 eth0。\n" +
+		"2. 第二步。\n\n" +
+		"最后：\n\n" +
+		"    dockling run --rm hostbox cat /etc/os-release\n"
+	_, out, _ := runCmd(t, md, "--force-color", "--style", "dark", "--width", fmt.Sprint(width))
+	lines := strings.Split(out, "\n")
+	isCode := codeLines(md, lines)
+	codeText := ""
+	for i, l := range lines {
+		v := strings.TrimSpace(visible(l))
+		if v == "" {
+			continue
+		}
+		prose := hasWide(v) || v == "T" || v == "S." || v == "最后："
+		if got := isCode[i]; got == prose {
+			t.Errorf("isCode(line %d %q) = %v", i+1, v, got)
+		}
+		if !prose {
+			codeText += v + " "
+		}
+	}
+	for _, want := range []string{"ip link add vd0", "7352", "dockling run --rm hostbox"} {
+		if !strings.Contains(codeText, want) {
+			t.Errorf("code lines %q lack %q", codeText, want)
+		}
 	}
 }

@@ -22,11 +22,12 @@ import (
 // wrapped again, hanging under their text, and so is other prose (see
 // needsRewrap); code and tables stay exactly as glamour made them.
 func fitWideText(rendered, source string, limit int) string {
-	whole := sourceLines(source)
+	src := squeezedLines(source)
 	// What the reader sees of the Markdown, to tell where glamour broke a
 	// line at a space (see brokeAtSpace).
-	source = strings.NewReplacer("`", "", "*", "").Replace(source)
-	lines := strings.Split(rendered, "\n")
+	source = readerText(source)
+	pg := newPage(rendered)
+	lines := pg.lines
 	out := make([]string, 0, len(lines))
 	// items maps the margin of each list item still open to the column its
 	// text starts at, once hung: what glamour puts inside an item (another
@@ -35,13 +36,13 @@ func fitWideText(rendered, source string, limit int) string {
 	items := map[int]int{}
 	listEnded := false
 	for i := 0; i < len(lines); {
-		start, end := i, blockEnd(lines, i)
-		block := lines[start:end]
+		start, end := i, pg.blockEnd(i)
+		block, shown := lines[start:end], pg.shown[start:end]
 		i = end
-		v := visible(block[0])
-		margin := marginOf(block[0])
+		v, margin := shown[0], pg.margins[start]
 		marker := listItem.FindString(v[min(margin, len(v)):])
 		parent, inItem := enclosingItem(items, margin)
+		codeRest := pg.cutCodeRest(start, end, src)
 		switch {
 		case v == "":
 			// glamour ends a nested list with two blank lines; one will do.
@@ -66,18 +67,19 @@ func fitWideText(rendered, source string, limit int) string {
 				// parent's margin; it belongs under the parent's text.
 				at = items[parent] + margin - parent - nestedListIndent
 			}
-			items[margin] = at + ansi.StringWidth(marker)
-			out = append(out, rewrap(block, source, limit, at, ansi.StringWidth(marker), true)...)
-		case continuesCode(lines, start, whole):
-			out = append(out, block...)
+			items[margin] = at + markerWidth(marker)
+			out = append(out, rewrap(block, shown, source, limit, at, markerWidth(marker), true)...)
+		case codeRest > 0:
+			out = append(out, lines[start:start+codeRest]...)
+			i = start + codeRest // what follows is prose, see below
 		case items[margin] > 0: // the item's next paragraph
-			out = append(out, rewrap(block, source, limit, items[margin], 0, false)...)
+			out = append(out, rewrap(block, shown, source, limit, items[margin], 0, false)...)
 		case inItem: // code inside an item
 			out = append(out, shiftRight(block, items[parent]-parent, limit)...)
 		case margin >= codeIndent:
 			out = append(out, block...)
-		case needsRewrap(block, limit):
-			out = append(out, rewrap(block, source, limit, margin, 0, false)...)
+		case needsRewrap(shown, limit):
+			out = append(out, rewrap(block, shown, source, limit, margin, 0, false)...)
 		default:
 			out = append(out, block...)
 		}
@@ -128,7 +130,16 @@ const rightMargin = 2
 const codeIndent = 4
 
 // listItem matches the start of a rendered list item: a bullet or "3. ".
-var listItem = regexp.MustCompile(`^(•|\d+\.) `)
+// When an item's first word is too long to follow its marker (a Chinese
+// sentence has no space to break at), glamour puts the marker alone on a
+// line, and the space after it is then padding that visible trims.
+var listItem = regexp.MustCompile(`^(•|\d+\.)( |$)`)
+
+// markerWidth is how many columns a list item's marker takes, with the
+// space after it, even when that space was trimmed with the padding.
+func markerWidth(marker string) int {
+	return ansi.StringWidth(strings.TrimRight(marker, " ")) + 1
+}
 
 // visible is a rendered line as the reader sees it: no escape codes, and
 // without the spaces glamour pads every line with up to the full width.
@@ -192,39 +203,62 @@ func setsBackground(seq string) bool {
 	if len(seq) < 3 || seq[1] != '[' || seq[len(seq)-1] != 'm' {
 		return false
 	}
-	params := strings.Split(seq[2:len(seq)-1], ";")
-	for i := 0; i < len(params); i++ {
-		switch p := params[i]; p {
-		case "48":
+	// The parameters are read one by one, not split into a slice: this
+	// runs for every escape code glamour writes, thousands in a lesson.
+	params, skip := seq[2:len(seq)-1], 0
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		n, err := strconv.Atoi(p)
+		switch {
+		case skip > 0: // the colour's own numbers
+			skip--
+			if skip == 3 && n == 5 { // 38;5;N: one number, not R;G;B
+				skip = 1
+			}
+		case err != nil:
+		case n == 48:
 			return true
-		case "38": // 256 colours (5;N) or RGB (2;R;G;B) follow
-			if i+1 < len(params) && params[i+1] == "5" {
-				i += 2
-			} else if i+1 < len(params) && params[i+1] == "2" {
-				i += 4
-			}
-		default:
-			if n, err := strconv.Atoi(p); err == nil && (n >= 40 && n <= 47 || n >= 100 && n <= 107) {
-				return true
-			}
+		case n == 38: // a colour of 256 (5;N) or RGB (2;R;G;B) follows
+			skip = 4
+		case n >= 40 && n <= 47 || n >= 100 && n <= 107:
+			return true
 		}
 	}
 	return false
 }
 
-// blockEnd returns the end of the paragraph that starts at lines[i]: the
+// A page is glamour's output split in lines, with what each line shows
+// and its margin worked out once: fitWideText looks at most lines several
+// times, and taking the escape codes out is most of the work.
+type page struct {
+	lines   []string
+	shown   []string // visible(lines[i])
+	margins []int    // marginOf(lines[i])
+}
+
+func newPage(rendered string) page {
+	lines := strings.Split(rendered, "\n")
+	pg := page{lines, make([]string, len(lines)), make([]int, len(lines))}
+	for i, l := range lines {
+		pg.shown[i], pg.margins[i] = visible(l), marginOf(l)
+	}
+	return pg
+}
+
+// blockEnd returns the end of the paragraph that starts at line i: the
 // following non-blank lines with the same margin, up to the next list item.
 // glamour gives list items no hanging indent, so the marker is the only
 // sign where one item ends and the next begins.
-func blockEnd(lines []string, i int) int {
-	if visible(lines[i]) == "" {
+func (pg page) blockEnd(i int) int {
+	if pg.shown[i] == "" {
 		return i + 1
 	}
-	margin := marginOf(lines[i])
+	margin := pg.margins[i]
 	j := i + 1
-	for ; j < len(lines); j++ {
-		v := visible(lines[j])
-		if v == "" || marginOf(lines[j]) != margin || listItem.MatchString(v[min(margin, len(v)):]) {
+	for ; j < len(pg.lines); j++ {
+		v := pg.shown[j]
+		if v == "" || pg.margins[j] != margin || listItem.MatchString(v[min(margin, len(v)):]) {
 			break
 		}
 	}
@@ -235,43 +269,11 @@ func blockEnd(lines []string, i int) int {
 // a block quote), whose layout must stay as it is.
 func isTable(block []string) bool {
 	for _, line := range block {
-		if strings.ContainsAny(visible(line), "│─┼") {
+		if strings.Contains(line, "│") || strings.Contains(line, "─") { // escape codes have neither
 			return true
 		}
 	}
 	return false
-}
-
-// continuesCode reports whether lines[i] is the rest of a code line too
-// long for the terminal: glamour cuts such a line and continues it, less
-// indented, right below the code. So if the code line above is a whole
-// line of the Markdown (whole), nothing was cut, and what follows it is
-// prose (a list item's next paragraph, say). Prose also starts after a
-// blank line.
-func continuesCode(lines []string, i int, whole map[string]bool) bool {
-	margin := marginOf(lines[i])
-	for j := i - 1; j >= 0; j-- {
-		above := visible(lines[j])
-		switch {
-		case above == "":
-			return false
-		case marginOf(lines[j]) > margin:
-			return !whole[strings.TrimSpace(above)]
-		case marginOf(lines[j]) < margin:
-			return false
-		}
-	}
-	return false
-}
-
-// sourceLines is the set of the Markdown's lines, without the spaces
-// around them.
-func sourceLines(md string) map[string]bool {
-	whole := map[string]bool{}
-	for _, line := range strings.Split(md, "\n") {
-		whole[strings.TrimSpace(line)] = true
-	}
-	return whole
 }
 
 // needsRewrap picks the prose blocks to wrap again: every paragraph of
@@ -279,8 +281,8 @@ func sourceLines(md string) map[string]bool {
 // break Chinese at all, and it leaves English ragged too: after a hyphen
 // it can overshoot the edge by a column or two, and around inline code
 // with "-" in it, it can put one word alone on a line.
-func needsRewrap(block []string, limit int) bool {
-	return len(block) > 1 || ansi.StringWidth(visible(block[0])) > limit
+func needsRewrap(shown []string, limit int) bool {
+	return len(shown) > 1 || ansi.StringWidth(shown[0]) > limit
 }
 
 // hasWide reports whether s has a character that takes two columns.
@@ -301,25 +303,31 @@ func isWide(r rune) bool {
 // styles, and wraps it again at indent. A list item (item) keeps its
 // marker, hang columns wide, on the first line, and its text hangs under
 // the text after the marker.
-func rewrap(block []string, source string, limit, indent, hang int, item bool) []string {
+func rewrap(block, shown []string, source string, limit, indent, hang int, item bool) []string {
 	margin := marginOf(block[0])
 	marker := ""
 	if item {
 		marker = ansi.Cut(block[0], margin, margin+hang)
 	}
 	var text strings.Builder
-	prev := ""
+	prev := "" // the text of the line before, as the reader sees it
 	for i, line := range block {
 		from := margin
 		if i == 0 && item {
 			from += hang
 		}
-		v := visible(line)
-		if i > 0 && brokeAtSpace(prev, strings.TrimLeft(v, " "), source) {
+		piece := ansi.Cut(line, from, contentEnd(line))
+		v := strings.TrimLeft(shown[i], " ")
+		if i == 0 && item {
+			v = strings.TrimLeft(ansi.Strip(piece), " ") // not the marker
+		}
+		if prev != "" && brokeAtSpace(prev, v, source) {
 			text.WriteByte(' ') // glamour dropped it at the break
 		}
-		text.WriteString(ansi.Cut(line, from, contentEnd(line)))
-		prev = v
+		text.WriteString(piece)
+		if v != "" {
+			prev = v
+		}
 	}
 	body := indent
 	if item {
@@ -337,10 +345,12 @@ func rewrap(block []string, source string, limit, indent, hang int, item bool) [
 
 // brokeAtSpace reports whether glamour broke a line between prev and next
 // at a space, which it dropped, rather than where there was none: after
-// ",.;-+|" in list items, "-" everywhere, and before inline code (its
-// padding looks like a space to glamour). It broke where there was no space
-// if the Markdown, its code and emphasis marks taken out, has the two
-// pieces side by side as whole words.
+// "." and "-" in a long run ("Node." and "js", "CVE-" and "2019"), and
+// before inline code (its padding looks like a space to glamour). It broke
+// where there was no space if the Markdown as the reader sees it (source,
+// see readerText) has the two pieces side by side, and not as the inside
+// of a longer word: "a" and "new" are not "anew" because the Markdown
+// says "renew".
 func brokeAtSpace(prev, next, source string) bool {
 	tail := prev[strings.LastIndexByte(prev, ' ')+1:]
 	head, _, _ := strings.Cut(next, " ")
@@ -348,6 +358,8 @@ func brokeAtSpace(prev, next, source string) bool {
 		return true
 	}
 	joined := tail + head
+	first, _ := utf8.DecodeRuneInString(joined)
+	last, _ := utf8.DecodeLastRuneInString(joined)
 	for from := 0; ; {
 		i := strings.Index(source[from:], joined)
 		if i < 0 {
@@ -356,7 +368,7 @@ func brokeAtSpace(prev, next, source string) bool {
 		i += from
 		before, _ := utf8.DecodeLastRuneInString(source[:i])
 		after, _ := utf8.DecodeRuneInString(source[i+len(joined):])
-		if !isWordRune(before) && !isWordRune(after) {
+		if !(isWordRune(before) && isWordRune(first)) && !(isWordRune(after) && isWordRune(last)) {
 			return false
 		}
 		from = i + 1

@@ -143,21 +143,6 @@ func TestFitWideTextRewrapsChineseWithItsIndent(t *testing.T) {
 	}
 }
 
-func firstRune(s string) string {
-	for _, r := range s {
-		return string(r)
-	}
-	return ""
-}
-
-func lastRune(s string) string {
-	r := []rune(s)
-	if len(r) == 0 {
-		return ""
-	}
-	return string(r[len(r)-1])
-}
-
 func TestWrapWideKeepsBracketsWithTheirText(t *testing.T) {
 	cases := []struct {
 		text string
@@ -234,8 +219,8 @@ func TestFitWideTextHangsListItems(t *testing.T) {
 }
 
 func TestBrokeAtSpace(t *testing.T) {
-	source := strings.NewReplacer("`", "", "*", "").Replace(
-		"the address `10.77.0.1/16`, then `mount --make-rprivate /` and the **same** parts of `/sys` (`/proc/kcore`, ...); a new start")
+	source := readerText("the address `10.77.0.1/16`, then `mount --make-rprivate /` and the **same** parts of `/sys` (`/proc/kcore`, ...); a new start\n" +
+		"例如Node.js运行时和其他的东西，还有Node.js。竞争）；CVE-2019-14271（`docker cp` 的辅助程序\n")
 	cases := []struct {
 		prev, next string
 		space      bool
@@ -246,10 +231,42 @@ func TestBrokeAtSpace(t *testing.T) {
 		{"and the", "same parts", true},
 		{"a", "new start", true}, // "anew" is not a word of the source
 		{"ends here.", "", true},
+		// After "." and "-": the pieces are not a whole word of the
+		// Markdown, but they end in a mark that ends no word.
+		{"例如Node.", "js运行时和其他的东西，还有Node.", false},
+		{"竞争）；CVE-", "2019-14271（ docker cp", false},
 	}
 	for _, c := range cases {
 		if got := brokeAtSpace(c.prev, c.next, source); got != c.space {
 			t.Errorf("brokeAtSpace(%q, %q) = %v, want %v", c.prev, c.next, got, c.space)
+		}
+	}
+}
+
+func TestReaderText(t *testing.T) {
+	md := "A **bold** `code *with* stars` and \\*escaped\\* ``a ` tick`` then ` alone.\n\n" +
+		"```\nls -l /usr/bin/python*\n```\n"
+	want := "A bold code *with* stars and *escaped* a ` tick then ` alone.\n\nls -l /usr/bin/python*\n"
+	if got := readerText(md); got != want {
+		t.Errorf("readerText:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestSetsBackground(t *testing.T) {
+	cases := map[string]bool{
+		"\x1b[38;5;203;48;5;236m": true,  // glamour's inline code
+		"\x1b[38;5;48m":           false, // colour 48 is a foreground
+		"\x1b[38;2;48;48;48m":     false,
+		"\x1b[1;38;2;1;2;3;41m":   true,
+		"\x1b[100m":               true,
+		"\x1b[0m":                 false,
+		"\x1b[m":                  false,
+		"\x1b[38;5;252m":          false,
+		"\x1b[K":                  false,
+	}
+	for seq, want := range cases {
+		if got := setsBackground(seq); got != want {
+			t.Errorf("setsBackground(%q) = %v, want %v", seq, got, want)
 		}
 	}
 }

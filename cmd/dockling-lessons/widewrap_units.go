@@ -26,56 +26,115 @@ const (
 )
 
 // noLineStart are the punctuation marks that must not begin a line in
-// Chinese typesetting; a break before them moves to the character before.
+// Chinese typesetting; each stays on the line of what it closes.
 const noLineStart = "，。、；：？！）」』》”’…"
 
-// noLineEnd are the opening marks that must not end a line; they move to
-// the next line with the text they open.
+// noLineEnd are the opening marks that must not end a line; each goes to
+// the line of the text it opens.
 const noLineEnd = "（「『《“‘"
 
-// wrapWide wraps styled text at width columns. Lines may break at a space
-// (which is dropped) or on either side of a wide character, so Chinese text
-// fills its lines; a narrow word is never split, and a closing punctuation
-// mark takes the character before it along to the next line rather than
-// begin a line itself.
-func wrapWide(s string, width int) []string {
-	var (
-		lines   []string
-		line    []unit // what the current line holds so far
-		lineW   int
-		pending []unit // spaces and escapes since the last word
-		prev    unitKind
-	)
-	for _, u := range splitUnits(s) {
+// narrowClosers are the ASCII marks that must not begin a line either;
+// after a Chinese character (there is no space to keep them apart) they
+// would make their own word.
+const narrowClosers = ",.;:!?)]}"
+
+// A piece is what wrapWide never breaks: a word or wide character with
+// the closing marks after it and the opening marks before it ("ECI。",
+// "器。”", "（弹"), and the spaces and styles between them.
+type piece struct {
+	before             []unit // spaces and escapes between it and the piece before
+	units              []unit
+	width              int
+	last               unit // its last word or wide character
+	wideStart, wideEnd bool // a line may break before a wide character, and after one
+}
+
+// splitPieces groups units into pieces, and returns what is left after the
+// last piece (escapes, spaces).
+func splitPieces(units []unit) (pieces []piece, rest []unit) {
+	var pending []unit
+	for _, u := range units {
 		if u.kind == space || u.kind == escape {
 			pending = append(pending, u)
 			continue
 		}
-		spaceW := widthOf(pending, space)
-		canBreak := spaceW > 0 || u.kind == wideChar || prev == wideChar
-		if lineW == 0 || !canBreak || lineW+spaceW+u.width <= width {
-			line = append(line, pending...)
-			lineW += spaceW
+		n, spaced := len(pieces), widthOf(pending, space) > 0
+		// A full-width closing mark stays with what it closes even across
+		// a space ("ECI 。"); a narrow one ("…", ")") only when it
+		// touches it: after a space it may start a word ("…/blobs/").
+		closing := closes(u) && (!spaced || u.kind == wideChar)
+		if n > 0 && (closing || !spaced && opens(pieces[n-1].last)) {
+			p := &pieces[n-1]
+			p.units = append(append(p.units, pending...), u)
+			p.width += widthOf(pending, space) + u.width
+			p.last, p.wideEnd = u, u.kind == wideChar
 		} else {
-			carry := []unit(nil)
-			if spaceW == 0 && u.kind == wideChar && strings.ContainsAny(u.text, noLineStart) {
-				// The word or character before the mark goes along.
-				line, carry = splitBeforeLast(line, "")
-			}
-			if len(carry) == 0 {
-				line, carry = splitBeforeLast(line, noLineEnd)
-			}
-			lines = append(lines, join(line))
-			// The styles between stay in order; the spaces go.
-			line = append(carry, onlyEscapes(pending)...)
-			lineW = widthOf(carry, wideChar) + widthOf(carry, word)
+			pieces = append(pieces, piece{before: pending, units: []unit{u}, width: u.width, last: u,
+				wideStart: u.kind == wideChar, wideEnd: u.kind == wideChar})
 		}
 		pending = nil
-		line = append(line, u)
-		lineW += u.width
-		prev = u.kind
 	}
-	line = append(line, onlyEscapes(pending)...)
+	return pieces, pending
+}
+
+// closes reports whether u begins with a mark that must not begin a line.
+func closes(u unit) bool {
+	r := firstRune(u.text)
+	return r != "" && (strings.Contains(noLineStart, r) || strings.Contains(narrowClosers, r))
+}
+
+// opens reports whether u ends with a mark that must not end a line.
+func opens(u unit) bool {
+	r := lastRune(u.text)
+	return r != "" && strings.Contains(noLineEnd, r)
+}
+
+// firstRune and lastRune return the first and the last character of s,
+// escape sequences left out, or "".
+func firstRune(s string) string {
+	if strings.IndexByte(s, '\x1b') >= 0 {
+		s = ansi.Strip(s)
+	}
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
+}
+
+func lastRune(s string) string {
+	if strings.IndexByte(s, '\x1b') >= 0 {
+		s = ansi.Strip(s)
+	}
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
+}
+
+// wrapWide wraps styled text at width columns. Lines may break at a space
+// (which is dropped) or on either side of a wide character, so Chinese text
+// fills its lines; a narrow word is never split, and punctuation stays with
+// what it closes or opens (see piece).
+func wrapWide(s string, width int) []string {
+	pieces, rest := splitPieces(splitUnits(s))
+	var (
+		lines       []string
+		line        []unit // what the current line holds so far
+		lineW       int
+		prevWideEnd bool
+	)
+	for _, p := range pieces {
+		spaceW := widthOf(p.before, space)
+		canBreak := spaceW > 0 || p.wideStart || prevWideEnd
+		if lineW == 0 || !canBreak || lineW+spaceW+p.width <= width {
+			line = append(line, p.before...)
+			lineW += spaceW
+		} else {
+			lines = append(lines, join(line))
+			// The styles between stay in order; the spaces go.
+			line, lineW = onlyEscapes(p.before), 0
+		}
+		line = append(line, p.units...)
+		lineW += p.width
+		prevWideEnd = p.wideEnd
+	}
+	line = append(line, onlyEscapes(rest)...)
 	return closeStyles(append(lines, join(line)))
 }
 
@@ -105,23 +164,6 @@ func closeStyles(lines []string) []string {
 		lines[i] = l
 	}
 	return lines
-}
-
-// splitBeforeLast cuts line before its last word or wide character (when
-// only is not empty: before its last character if it is one of only), so
-// it can move to the next line; a line of one unit stays.
-func splitBeforeLast(line []unit, only string) (keep, carry []unit) {
-	for i := len(line) - 1; i > 0; i-- {
-		switch {
-		case line[i].kind == escape:
-			continue
-		case only == "" && (line[i].kind == word || line[i].kind == wideChar),
-			line[i].kind == wideChar && strings.ContainsAny(line[i].text, only):
-			return line[:i], append([]unit(nil), line[i:]...)
-		}
-		break
-	}
-	return line, nil
 }
 
 func widthOf(units []unit, kind unitKind) int {
@@ -190,12 +232,22 @@ func splitUnits(s string) []unit {
 			units = append(units, unit{text: ch, width: 2, kind: wideChar})
 		case inWord():
 			units[len(units)-1].text += ch
-			units[len(units)-1].width += ansi.StringWidth(ch)
+			units[len(units)-1].width += narrowWidth(r, ch)
 		default:
-			units = append(units, unit{text: ch, width: ansi.StringWidth(ch), kind: word})
+			units = append(units, unit{text: ch, width: narrowWidth(r, ch), kind: word})
 		}
 	}
 	return units
+}
+
+// narrowWidth is how many columns the character ch (r) that is not wide
+// takes: one for printable ASCII and Latin-1, without asking the width
+// tables, else what they say (0 for a combining mark).
+func narrowWidth(r rune, ch string) int {
+	if r >= ' ' && r < 0x300 && r != 0x7f && (r < 0x80 || r >= 0xa0) {
+		return 1
+	}
+	return ansi.StringWidth(ch)
 }
 
 // escapeLen is the length of the escape sequence at the start of s: a CSI

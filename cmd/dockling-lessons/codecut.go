@@ -1,0 +1,65 @@
+package main
+
+import "strings"
+
+// cutCodeRest returns how many of lines[i:end] are the rest of a code
+// line too long for the terminal. glamour cuts such a line and continues
+// it, less indented, right below the code; inside a list item a paragraph
+// can follow the code with no blank line and at that same margin, so the
+// rest ends where the Markdown's code line ends. It is what the Markdown
+// line holding the code line above goes on with (src: the Markdown's lines
+// without their spaces, as glamour drops a space where it cuts); a code
+// line that is whole goes on with nothing.
+func (pg page) cutCodeRest(i, end int, src []string) int {
+	// A block starts where the margin changes, so the line above the rest
+	// of a cut code line is the code line.
+	if i == 0 || pg.margins[i-1] <= pg.margins[i] {
+		return 0
+	}
+	above := squeeze(pg.shown[i-1])
+	if above == "" {
+		return 0
+	}
+	best := 0
+	for _, line := range src {
+		for from := 0; ; {
+			k := strings.Index(line[from:], above)
+			if k < 0 {
+				break
+			}
+			from += k + 1
+			rest, n := line[from-1+len(above):], 0
+			for ; i+n < end && rest != ""; n++ {
+				t := squeeze(pg.shown[i+n])
+				if t == "" || !strings.HasPrefix(rest, t) {
+					break
+				}
+				rest = rest[len(t):]
+			}
+			best = max(best, n)
+		}
+	}
+	return best
+}
+
+// squeezedLines is md's lines with no spaces or tabs in them.
+func squeezedLines(md string) []string {
+	lines := strings.Split(md, "\n")
+	for i, l := range lines {
+		lines[i] = squeeze(l)
+	}
+	return lines
+}
+
+// squeeze takes every space and tab out of s.
+func squeeze(s string) string {
+	if !strings.ContainsAny(s, " \t") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+}
