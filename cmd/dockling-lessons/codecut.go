@@ -63,3 +63,29 @@ func squeeze(s string) string {
 		return r
 	}, s)
 }
+
+// codeEnd returns where the code that starts at line i inside a list item
+// (at margin parent) ends, the rests of its cut lines included, and
+// whether glamour cut any line of it. Such code is moved under the item's
+// text as a whole or not at all: a cut line already takes the whole width,
+// and moving only the blocks between the cuts would leave the code's lines
+// at different columns.
+func (pg page) codeEnd(i, parent int, items map[int]int, src []string) (end int, cut bool) {
+	for i < len(pg.lines) && pg.shown[i] != "" {
+		end, margin := pg.blockEnd(i), pg.margins[i]
+		v := pg.shown[i]
+		switch {
+		case listItem.MatchString(v[min(margin, len(v)):]):
+			return i, cut // a nested list
+		case margin > parent && items[margin] == 0:
+			i = end
+		default: // the rest of a cut line, or the item's next paragraph
+			n := pg.cutCodeRest(i, end, src)
+			if n == 0 {
+				return i, cut
+			}
+			i, cut = i+n, true
+		}
+	}
+	return i, cut
+}

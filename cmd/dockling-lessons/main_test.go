@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -21,12 +22,11 @@ func runCmd(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 }
 
 // TestEveryLessonAndNoteRenders renders everything there is, in both
-// languages, as a terminal 80 columns wide would get it, and checks that no
-// line of prose runs past the edge. Code is exempt (indented 4 or more, or
+// languages, as terminals 60, 80 and 100 columns wide would get it, and
+// checks that no line of prose runs past the edge or stops short. Code is exempt (indented 4 or more, or
 // glamour's continuation of a code line too long for the terminal): how wide
 // a command or its output is, is up to the lesson's author.
 func TestEveryLessonAndNoteRenders(t *testing.T) {
-	const width = 80
 	for _, lang := range lessons.Languages {
 		list, err := lessons.List(lang)
 		if err != nil {
@@ -37,7 +37,9 @@ func TestEveryLessonAndNoteRenders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkRendered(t, fmt.Sprintf("%s lesson %s", lang, l.Name), md, width)
+			for _, width := range []int{60, 80, 100} {
+				checkRendered(t, fmt.Sprintf("%s lesson %s at %d columns", lang, l.Name, width), md, width)
+			}
 		}
 		for step := 0; ; step++ {
 			note, ok := lessons.Note(lang, step)
@@ -47,7 +49,7 @@ func TestEveryLessonAndNoteRenders(t *testing.T) {
 				}
 				break
 			}
-			checkRendered(t, fmt.Sprintf("%s note %d", lang, step), note, width)
+			checkRendered(t, fmt.Sprintf("%s note %d", lang, step), note, 80)
 		}
 	}
 }
@@ -68,6 +70,11 @@ func checkRendered(t *testing.T, what, md string, width int) {
 		v := visible(line)
 		if ansi.StringWidth(v) > width && !isCode[i] {
 			t.Errorf("%s: rendered line %d is %d columns wide, more than %d: %q", what, i+1, ansi.StringWidth(v), width, v)
+		}
+		// (a narrow mark such as "…" may start inline code)
+		if r, _ := utf8.DecodeRuneInString(strings.TrimLeft(v, " ")); !isCode[i] && !isTable(lines[i:i+1]) &&
+			isWide(r) && strings.ContainsRune(noLineStart, r) {
+			t.Errorf("%s: rendered line %d starts with a closing mark: %q", what, i+1, v)
 		}
 		if i+1 < len(lines) && ragged(lines, i, width, isCode) {
 			t.Errorf("%s: rendered line %d is short, the next one's first word fits on it:\n%q\n%q", what, i+1, v, visible(lines[i+1]))

@@ -75,7 +75,13 @@ func fitWideText(rendered, source string, limit int) string {
 		case items[margin] > 0: // the item's next paragraph
 			out = append(out, rewrap(block, shown, source, limit, items[margin], 0, false)...)
 		case inItem: // code inside an item
-			out = append(out, shiftRight(block, items[parent]-parent, limit)...)
+			end, cut := pg.codeEnd(start, parent, items, src)
+			shift := items[parent] - parent
+			if cut {
+				shift = 0 // see codeEnd
+			}
+			out = append(out, shiftRight(lines[start:end], shift, limit)...)
+			i = end
 		case margin >= codeIndent:
 			out = append(out, block...)
 		case needsRewrap(shown, limit):

@@ -138,3 +138,71 @@ func TestFitWideTextRewrapsProseAfterACutCodeLine(t *testing.T) {
 		}
 	}
 }
+
+// Code inside a list item moves under the item's text only as a whole:
+// when glamour had to cut one of its lines, none of it moves, or its
+// lines would stand at different columns.
+func TestFitWideTextMovesCodeInAnItemAsAWhole(t *testing.T) {
+	md := "# T\n\nS.\n\n" +
+		"- `iptables -t nat -S` 显示那两条 DNAT 规则：\n\n" +
+		"      -A PREROUTING -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 8080\n" +
+		"         -m comment --comment \"dockling step5-7378-1\"\n" +
+		"      -A OUTPUT -p tcp -m addrtype --dst-type LOCAL -m tcp --dport 8080 ...\n" +
+		"      -A POSTROUTING -s 10.77.0.0/16 ! -o dockling0 -j MASQUERADE\n\n" +
+		"  （实际输出不会折行。）\n" +
+		"- 第二项。\n"
+	for width := 50; width <= 100; width++ {
+		lines := fitted(t, md, "dark", width)
+		at := map[string]int{}
+		for _, l := range lines {
+			for _, code := range []string{"-A PREROUTING", "-A OUTPUT", "-A POSTROUTING", "-m comment"} {
+				if strings.HasPrefix(strings.TrimLeft(l, " "), code) {
+					at[code] = indentOf(l)
+				}
+			}
+		}
+		// (glamour itself takes a cut line's own indent down to one)
+		if len(at) != 4 || at["-A OUTPUT"] != at["-A PREROUTING"] || at["-A POSTROUTING"] != at["-A PREROUTING"] ||
+			at["-m comment"] <= at["-A PREROUTING"] {
+			t.Errorf("width %d: code lines out of line %v:\n%s", width, at, strings.Join(lines, "\n"))
+		}
+	}
+}
+
+// A word wider than the whole line (a URL, a long path in inline code)
+// is cut to fit rather than run past the edge: after a "/" where it can.
+func TestWrapWideCutsAWordWiderThanTheLine(t *testing.T) {
+	const code, plain = "\x1b[38;5;203;48;5;236m", "\x1b[0m\x1b[38;5;252m"
+	url := "https://mirrors.aliyun.com/docker-ce/linux/centos/docker-ce.repo"
+	text := "比如把上面的地址换成 " + code + " " + url + " " + plain + "。CentOS 7 已于 2024 年 6 月停止维护。"
+	for width := 20; width <= 70; width++ {
+		lines := wrapWide(text, width)
+		var got strings.Builder
+		for i, l := range lines {
+			v := ansi.Strip(l)
+			if ansi.StringWidth(v) > width {
+				t.Errorf("width %d: line %d is %d columns: %q", width, i+1, ansi.StringWidth(v), v)
+			}
+			if i > 0 && strings.ContainsAny(firstRune(v), noLineStart) {
+				t.Errorf("width %d: line %d starts with a closing mark: %q", width, i+1, v)
+			}
+			got.WriteString(v)
+		}
+		if !strings.Contains(got.String(), url) {
+			t.Errorf("width %d: the URL lost characters: %q", width, got.String())
+		}
+		if width >= 30 {
+			for _, l := range lines[:len(lines)-1] {
+				if v := strings.TrimSpace(ansi.Strip(l)); strings.Contains(v, "://") && !strings.HasSuffix(v, "/") && !strings.Contains(v, url) {
+					t.Errorf("width %d: the URL is cut elsewhere than after a /: %q", width, lines)
+				}
+			}
+		}
+	}
+	// The styles stay: every line of the URL is on inline code's background.
+	for _, l := range wrapWide(text, 30) {
+		if strings.Contains(ansi.Strip(l), "docker-ce") && !strings.Contains(l, "48;5;236") {
+			t.Errorf("a piece of the URL lost its style: %q", l)
+		}
+	}
+}

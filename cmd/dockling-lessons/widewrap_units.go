@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,11 +43,12 @@ const narrowClosers = ",.;:!?)]}"
 // the closing marks after it and the opening marks before it ("ECI。",
 // "器。”", "（弹"), and the spaces and styles between them.
 type piece struct {
-	before             []unit // spaces and escapes between it and the piece before
-	units              []unit
-	width              int
-	last               unit // its last word or wide character
-	wideStart, wideEnd bool // a line may break before a wide character, and after one
+	before      []unit // spaces and escapes between it and the piece before
+	units       []unit
+	width       int
+	last        unit // its last word or wide character
+	breakBefore bool // a line may break before it with no space: it starts with a wide character
+	breakAfter  bool // ... or after it: it ends with one
 }
 
 // splitPieces groups units into pieces, and returns what is left after the
@@ -67,14 +69,77 @@ func splitPieces(units []unit) (pieces []piece, rest []unit) {
 			p := &pieces[n-1]
 			p.units = append(append(p.units, pending...), u)
 			p.width += widthOf(pending, space) + u.width
-			p.last, p.wideEnd = u, u.kind == wideChar
+			p.last, p.breakAfter = u, u.kind == wideChar
 		} else {
 			pieces = append(pieces, piece{before: pending, units: []unit{u}, width: u.width, last: u,
-				wideStart: u.kind == wideChar, wideEnd: u.kind == wideChar})
+				breakBefore: u.kind == wideChar, breakAfter: u.kind == wideChar})
 		}
 		pending = nil
 	}
 	return pieces, pending
+}
+
+// chop cuts a piece that starts with a word too wide for any line (a URL,
+// a long path in inline code) into pieces that fit, each cut after a "/"
+// where there is one far enough along, else right at the edge. Better a
+// word cut than a line past the edge, which the terminal would continue
+// at column 0, outside the margin.
+func chop(p piece, width int) []piece {
+	u := p.units[0]
+	extra := p.width - u.width // the punctuation that goes with its end
+	if u.kind != word || extra >= width {
+		return []piece{p}
+	}
+	var out []piece
+	text, used := u.text, 0
+	for u.width-used+extra > width {
+		limit := width
+		if u.width-used <= width {
+			limit = width - extra // the last cut leaves room for the punctuation
+		}
+		cut, w := cutPoint(text, limit)
+		if cut == 0 || cut == len(text) {
+			break
+		}
+		chunk := unit{text: text[:cut], width: w, kind: word}
+		out = append(out, piece{units: []unit{chunk}, width: w, last: chunk, breakAfter: true})
+		text, used = text[cut:], used+w
+	}
+	rest := unit{text: text, width: u.width - used, kind: word}
+	tail := piece{units: append([]unit{rest}, p.units[1:]...), width: p.width - used,
+		last: p.last, breakBefore: true, breakAfter: p.breakAfter}
+	if len(p.units) == 1 {
+		tail.last = rest
+	}
+	out = append(out, tail)
+	out[0].before, out[0].breakBefore = p.before, p.breakBefore
+	return out
+}
+
+// cutPoint returns where to cut text so that the part before fits in
+// width columns, and how wide that part is: after the last "/" if that is
+// past half of width, else as far as fits. All of text if it fits.
+func cutPoint(text string, width int) (at, w int) {
+	col, slash, slashW := 0, 0, 0
+	for i := 0; i < len(text); {
+		if text[i] == '\x1b' {
+			i += escapeLen(text[i:])
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		cw := narrowWidth(r, text[i:i+n])
+		if col+cw > width {
+			if slashW > width/2 {
+				return slash, slashW
+			}
+			return i, col
+		}
+		col, i = col+cw, i+n
+		if r == '/' {
+			slash, slashW = i, col
+		}
+	}
+	return len(text), col
 }
 
 // closes reports whether u begins with a mark that must not begin a line.
@@ -114,14 +179,18 @@ func lastRune(s string) string {
 func wrapWide(s string, width int) []string {
 	pieces, rest := splitPieces(splitUnits(s))
 	var (
-		lines       []string
-		line        []unit // what the current line holds so far
-		lineW       int
-		prevWideEnd bool
+		lines     []string
+		line      []unit // what the current line holds so far
+		lineW     int
+		prevBreak bool // a line may break after the piece before
 	)
-	for _, p := range pieces {
+	for k := 0; k < len(pieces); k++ {
+		if pieces[k].width > width {
+			pieces = slices.Replace(pieces, k, k+1, chop(pieces[k], width)...)
+		}
+		p := pieces[k]
 		spaceW := widthOf(p.before, space)
-		canBreak := spaceW > 0 || p.wideStart || prevWideEnd
+		canBreak := spaceW > 0 || p.breakBefore || prevBreak
 		if lineW == 0 || !canBreak || lineW+spaceW+p.width <= width {
 			line = append(line, p.before...)
 			lineW += spaceW
@@ -132,7 +201,7 @@ func wrapWide(s string, width int) []string {
 		}
 		line = append(line, p.units...)
 		lineW += p.width
-		prevWideEnd = p.wideEnd
+		prevBreak = p.breakAfter
 	}
 	line = append(line, onlyEscapes(rest)...)
 	return closeStyles(append(lines, join(line)))
