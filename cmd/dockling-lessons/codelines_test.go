@@ -1,9 +1,6 @@
 package main
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // codeLines tells, for each rendered line, whether it is code, which
 // checkRendered lets run past the edge: how wide a command or its output
@@ -41,10 +38,6 @@ func codeLines(md string, lines []string) []bool {
 	}
 	return isCode
 }
-
-// listMarker matches the start of a list item in Markdown, up to where
-// its text begins.
-var listMarker = regexp.MustCompile(`^ *([-*+]|\d+[.)]) +`)
 
 // markdownCode returns the lines of md's code blocks, fenced or indented,
 // without spaces (glamour drops the one where it cuts a line). An

@@ -65,7 +65,7 @@ func checkRendered(t *testing.T, what, md string, width int) {
 		t.Errorf("%s: forced colour output has no escape codes", what)
 	}
 	lines := strings.Split(out, "\n")
-	isCode := codeLines(md, lines)
+	isCode, source := codeLines(md, lines), readerText(joinItemParagraphs(md))
 	for i, line := range lines {
 		v := visible(line)
 		if ansi.StringWidth(v) > width && !isCode[i] {
@@ -76,7 +76,7 @@ func checkRendered(t *testing.T, what, md string, width int) {
 			isWide(r) && strings.ContainsRune(noLineStart, r) {
 			t.Errorf("%s: rendered line %d starts with a closing mark: %q", what, i+1, v)
 		}
-		if i+1 < len(lines) && ragged(lines, i, width, isCode) {
+		if i+1 < len(lines) && ragged(lines, i, width, isCode) && !hardBreakAt(v, strings.TrimLeft(visible(lines[i+1]), " "), source) {
 			t.Errorf("%s: rendered line %d is short, the next one's first word fits on it:\n%q\n%q", what, i+1, v, visible(lines[i+1]))
 		}
 	}

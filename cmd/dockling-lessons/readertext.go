@@ -6,11 +6,12 @@ import "strings"
 // brokeAtSpace needs: the backticks around inline code, the stars of
 // emphasis and the backslashes of escapes are gone, and what is inside
 // code (inline or fenced) stays exactly as written, stars included
-// ("/etc/yum.repos.d/CentOS-*.repo").
+// ("/etc/yum.repos.d/CentOS-*.repo"). A hard line break is hardBreak.
 func readerText(md string) string {
 	var b strings.Builder
 	b.Grow(len(md))
-	fence := "" // the fence of the code block we are in
+	fence := ""         // the fence of the code block we are in
+	afterBreak := false // the line before ended in a hard line break
 	for _, line := range strings.SplitAfter(md, "\n") {
 		trimmed := strings.TrimSpace(line)
 		if f := fenceOf(trimmed); fence == "" && f != "" {
@@ -24,7 +25,17 @@ func readerText(md string) string {
 			}
 			continue
 		}
-		writeInline(&b, line)
+		if afterBreak {
+			line = strings.TrimLeft(line, " ") // the indent of the text that goes on
+		}
+		body, hard := strings.CutSuffix(line, "\\\n")
+		if !hard {
+			body, hard = strings.CutSuffix(line, "  \n")
+		}
+		writeInline(&b, body)
+		if afterBreak = hard; hard {
+			b.WriteString(hardBreak)
+		}
 	}
 	return b.String()
 }

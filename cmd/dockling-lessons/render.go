@@ -28,7 +28,7 @@ func render(md, style string, width int) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("style %q: %w; use auto, dark, light, ascii or notty", style, err)
 	}
-	out, err := r.Render(labelPlainFences(md))
+	out, err := r.Render(joinItemParagraphs(labelPlainFences(md)))
 	if err != nil {
 		return "", fmt.Errorf("render Markdown: %w", err)
 	}

@@ -25,7 +25,7 @@ func fitWideText(rendered, source string, limit int) string {
 	src := squeezedLines(source)
 	// What the reader sees of the Markdown, to tell where glamour broke a
 	// line at a space (see brokeAtSpace).
-	source = readerText(source)
+	source = readerText(joinItemParagraphs(source))
 	pg := newPage(rendered)
 	lines := pg.lines
 	out := make([]string, 0, len(lines))
@@ -315,6 +315,7 @@ func rewrap(block, shown []string, source string, limit, indent, hang int, item 
 	if item {
 		marker = ansi.Cut(block[0], margin, margin+hang)
 	}
+	var texts []string // split at the Markdown's hard line breaks
 	var text strings.Builder
 	prev := "" // the text of the line before, as the reader sees it
 	for i, line := range block {
@@ -327,7 +328,12 @@ func rewrap(block, shown []string, source string, limit, indent, hang int, item 
 		if i == 0 && item {
 			v = strings.TrimLeft(ansi.Strip(piece), " ") // not the marker
 		}
-		if prev != "" && brokeAtSpace(prev, v, source) {
+		switch {
+		case prev == "":
+		case hardBreakAt(prev, v, source):
+			texts = append(texts, text.String())
+			text.Reset()
+		case brokeAtSpace(prev, v, source):
 			text.WriteByte(' ') // glamour dropped it at the break
 		}
 		text.WriteString(piece)
@@ -339,7 +345,10 @@ func rewrap(block, shown []string, source string, limit, indent, hang int, item 
 	if item {
 		body += hang
 	}
-	lines := wrapWide(text.String(), max(limit-body-rightMargin, 10))
+	var lines []string
+	for _, t := range append(texts, text.String()) {
+		lines = append(lines, wrapWide(t, max(limit-body-rightMargin, 10))...)
+	}
 	for i, l := range lines {
 		lines[i] = strings.Repeat(" ", body) + l
 	}

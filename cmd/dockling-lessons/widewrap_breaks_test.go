@@ -206,3 +206,36 @@ func TestWrapWideCutsAWordWiderThanTheLine(t *testing.T) {
 		}
 	}
 }
+
+// glamour writes the paragraphs of one list item with nothing between
+// them ("Second step.Its second paragraph."); a hard line break (a "\"
+// at the end of a line) it writes as a new line, which must stay one.
+func TestFitWideTextKeepsAnItemsParagraphsApart(t *testing.T) {
+	md := "# T\n\nS.\n\n" +
+		"1. First step.\n" +
+		"2. Second step, long enough to wrap at narrow widths.\n\n" +
+		"   Its second paragraph.\n\n" +
+		"   第三段，中文也一样要分开。\n" +
+		"3. Third, with a hard break\\\n" +
+		"   right here.\n\n" +
+		"- a\n\n  b para\n" +
+		"- c\n"
+	for width := 30; width <= 90; width += 3 {
+		lines := fitted(t, md, "dark", width)
+		text := strings.Join(lines, "\n")
+		for _, glued := range []string{"step.Its", "wrap at narrow widths. Its", "paragraph.第三段", "ab para", "a b para", "break right"} {
+			if strings.Contains(strings.ReplaceAll(text, "\n", " "), glued) || strings.Contains(text, glued) {
+				t.Errorf("width %d: %q runs on:\n%s", width, glued, text)
+			}
+		}
+		for _, start := range []string{"Its second paragraph.", "第三段", "right here.", "b para"} {
+			found := false
+			for _, l := range lines {
+				found = found || strings.HasPrefix(strings.TrimLeft(l, " "), start)
+			}
+			if !found {
+				t.Errorf("width %d: no line starts with %q:\n%s", width, start, text)
+			}
+		}
+	}
+}
