@@ -1,6 +1,10 @@
 package main
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+)
 
 // cutCodeRest returns how many of lines[i:end] are the rest of a code
 // line too long for the terminal. glamour cuts such a line and continues
@@ -88,4 +92,57 @@ func (pg page) codeEnd(i, parent int, items map[int]int, src []string) (end int,
 		}
 	}
 	return i, cut
+}
+
+// docMargin is the margin glamour gives the whole document, and where it
+// continues a code line it cut.
+const docMargin = 2
+
+// fitCode cuts again every code line wider than the terminal, width
+// columns: glamour's own cut can leave a piece a column or two too wide,
+// and a drawing can be wider than a narrow terminal, which would continue
+// the line at column 0, outside the margin. The rest goes on the next line
+// at the document's margin, as glamour continues a line it cut; the cut is
+// at a space if there is one in the right half of the line.
+func fitCode(block []string, width int) []string {
+	if width < 4*docMargin {
+		return block // no room to go on with a line
+	}
+	var out []string
+	for _, line := range block {
+		for {
+			v := visible(line)
+			w := ansi.StringWidth(v)
+			if w <= width {
+				out = append(out, line)
+				break
+			}
+			at := codeCut(v, width)
+			out = append(out, ansi.Cut(line, 0, at))
+			rest := ansi.Cut(line, at, w)
+			skip := len(ansi.Strip(rest)) - len(strings.TrimLeft(ansi.Strip(rest), " "))
+			line = strings.Repeat(" ", docMargin) + ansi.Cut(rest, skip, w)
+		}
+	}
+	return out
+}
+
+// codeCut returns the column to cut the visible line v at so that it fits
+// in width: after the last space in the right half, else at the edge.
+func codeCut(v string, width int) int {
+	col, space := 0, 0
+	for _, r := range v {
+		w := ansi.StringWidth(string(r))
+		if col+w > width {
+			break
+		}
+		col += w
+		if r == ' ' && col > width/2 {
+			space = col
+		}
+	}
+	if space > 0 {
+		return space
+	}
+	return max(col, 1)
 }

@@ -70,7 +70,7 @@ func fitWideText(rendered, source string, limit int) string {
 			items[margin] = at + markerWidth(marker)
 			out = append(out, rewrap(block, shown, source, limit, at, markerWidth(marker), true)...)
 		case codeRest > 0:
-			out = append(out, lines[start:start+codeRest]...)
+			out = append(out, fitCode(lines[start:start+codeRest], limit)...)
 			i = start + codeRest // what follows is prose, see below
 		case items[margin] > 0: // the item's next paragraph
 			out = append(out, rewrap(block, shown, source, limit, items[margin], 0, false)...)
@@ -80,10 +80,10 @@ func fitWideText(rendered, source string, limit int) string {
 			if cut {
 				shift = 0 // see codeEnd
 			}
-			out = append(out, shiftRight(lines[start:end], shift, limit)...)
+			out = append(out, fitCode(shiftRight(lines[start:end], shift, limit), limit)...)
 			i = end
 		case margin >= codeIndent:
-			out = append(out, block...)
+			out = append(out, fitCode(block, limit)...)
 		case needsRewrap(shown, limit):
 			out = append(out, rewrap(block, shown, source, limit, margin, 0, false)...)
 		default:

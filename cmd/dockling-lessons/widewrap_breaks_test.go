@@ -239,3 +239,31 @@ func TestFitWideTextKeepsAnItemsParagraphsApart(t *testing.T) {
 		}
 	}
 }
+
+// glamour cuts a code line too long for the terminal, but what it leaves
+// can still be a column or two too wide (and a drawing can be wider than
+// a narrow terminal); the terminal would continue such a line at column
+// 0. It is cut again, at a space where it can, and nothing is lost.
+func TestFitWideTextCutsCodeWiderThanTheTerminal(t *testing.T) {
+	md := "# T\n\nS.\n\n" +
+		"```\n" +
+		"$ mount -t overlay overlay -o lowerdir=7ab9e238...,upperdir=/var/lib/dockling/steps/step4-.../upper,workdir=/var/lib/dockling/steps/step4-.../work /var/lib/dockling/steps/step4-.../rootfs\n" +
+		"systemd-detect-virt --container  # none, docker, lxc, ...\n" +
+		"+-------------+     +-------------------------------+   +------------+\n" +
+		"```\n"
+	for width := 40; width <= 100; width++ {
+		lines := fitted(t, md, "dark", width)
+		var all strings.Builder
+		for i, l := range lines {
+			if ansi.StringWidth(l) > width {
+				t.Errorf("width %d: line %d is %d columns: %q", width, i+1, ansi.StringWidth(l), l)
+			}
+			all.WriteString(strings.TrimSpace(l))
+		}
+		for _, want := range []string{"workdir=/var/lib/dockling/steps/step4-.../work", "#none,docker,lxc,...", "+------------+"} {
+			if !strings.Contains(strings.ReplaceAll(all.String(), " ", ""), strings.ReplaceAll(want, " ", "")) {
+				t.Errorf("width %d: %q is lost:\n%s", width, want, strings.Join(lines, "\n"))
+			}
+		}
+	}
+}
