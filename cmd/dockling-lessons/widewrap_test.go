@@ -270,3 +270,31 @@ func TestSetsBackground(t *testing.T) {
 		}
 	}
 }
+
+// A style left on over many lines is put in front of each line once, not
+// once more per line: reading it back from the line it was put on doubled
+// it every line, and a lesson at --width 1 never finished.
+func TestCloseStylesDoesNotGrowTheStyleInFront(t *testing.T) {
+	lines := make([]string, 40)
+	for i := range lines {
+		lines[i] = "字"
+	}
+	lines[0] = "\x1b[1m" + lines[0]
+	out := closeStyles(lines)
+	for i, l := range out[1:] {
+		if want := "\x1b[1m字\x1b[0m"; l != want {
+			t.Fatalf("line %d = %q, want %q", i+2, l, want)
+		}
+	}
+}
+
+// Every width from 1 up renders every lesson; the narrowest ones used to
+// loop for ever.
+func TestNarrowWidthsRender(t *testing.T) {
+	md := "# 标题\n\n这是\x60code\x60和**粗体**的一段很长的中文文字，再来一些文字。\n\n- 一项 *斜体* 内容\n"
+	for width := 1; width <= 12; width++ {
+		if len(fitted(t, md, "dark", width)) == 0 {
+			t.Errorf("width %d: nothing rendered", width)
+		}
+	}
+}

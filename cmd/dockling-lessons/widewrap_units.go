@@ -214,8 +214,11 @@ func wrapWide(s string, width int) []string {
 func closeStyles(lines []string) []string {
 	active := ""
 	for i, l := range lines {
-		l = active + l
-		for j := 0; j < len(l); j++ {
+		// Only the line's own escapes are read: reading the styles put in
+		// front again would add them to active once more, doubling it on
+		// every line of a paragraph that never resets them.
+		l, own := active+l, len(active)
+		for j := own; j < len(l); j++ {
 			if l[j] != '\x1b' {
 				continue
 			}
