@@ -135,8 +135,7 @@ func TestIntegrationProvisionLocal(t *testing.T) {
 	})
 
 	for i, e := range leakEnvs {
-		after, _ := e.Take()
-		if leaks := testenv.Leaks(before[i], after); len(leaks) > 0 {
+		if leaks := e.LeftSince(before[i]); len(leaks) > 0 {
 			t.Errorf("left behind:\n  %s", strings.Join(leaks, "\n  "))
 		}
 	}

@@ -98,8 +98,7 @@ func TestIntegrationMakeInstall(t *testing.T) {
 		t.Error("make uninstall left the empty libexec/dockling directory")
 	}
 
-	after, _ := leakEnv.Take()
-	if leaks := testenv.Leaks(before, after); len(leaks) > 0 {
+	if leaks := leakEnv.LeftSince(before); len(leaks) > 0 {
 		t.Errorf("left behind:\n  %s", strings.Join(leaks, "\n  "))
 	}
 }

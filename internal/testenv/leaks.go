@@ -5,13 +5,33 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/dockling/dockling/sandbox/cgroups"
 )
 
 // Snapshot is what a container run could leave behind on the host.
 type Snapshot struct {
 	Mounts    map[string]bool // mount points from /proc/self/mountinfo
 	Processes map[string]bool // "/proc/pid exe" of processes run from our binaries or state root
-	Cgroups   map[string]bool // container cgroups: directories below a dockling/ parent
+	Cgroups   map[string]bool // dockling/ parents and the container cgroups below them
+}
+
+// isParent reports whether path is a dockling/ parent cgroup:
+// /sys/fs/cgroup/dockling (v2), /sys/fs/cgroup/memory/dockling (v1),
+// /sys/fs/cgroup/unified/dockling (hybrid).
+func isParent(path string) bool {
+	rel, err := filepath.Rel("/sys/fs/cgroup", path)
+	return err == nil && filepath.Base(rel) == "dockling" && strings.Count(rel, "/") <= 1
+}
+
+// HasParents reports whether the snapshot saw a dockling/ parent cgroup.
+func (s Snapshot) HasParents() bool {
+	for path := range s.Cgroups {
+		if isParent(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // Take records the host's mounts, our processes and our cgroups now.
@@ -36,12 +56,33 @@ func (e *Env) Take() (Snapshot, error) {
 		if err != nil || !d.IsDir() {
 			return nil
 		}
-		if filepath.Base(filepath.Dir(path)) == "dockling" {
+		// Container cgroups, and the dockling/ parents themselves (one
+		// level below a hierarchy's mountpoint, or two on hybrid hosts).
+		if filepath.Base(filepath.Dir(path)) == "dockling" || isParent(path) {
 			s.Cgroups[path] = true
 		}
 		return nil
 	})
 	return s, nil
+}
+
+// LeftSince lists what is on the host now that was not in before. The
+// runtime keeps its dockling/ parent cgroups between containers, as docker
+// keeps docker/; a host that had none in before gets none back, so they
+// are removed first (those still holding a container's cgroup stay, and
+// show up as leaks).
+func (e *Env) LeftSince(before Snapshot) []string {
+	var out []string
+	if !before.HasParents() {
+		if err := cgroups.RemoveParents(); err != nil {
+			out = append(out, err.Error())
+		}
+	}
+	after, err := e.Take()
+	if err != nil {
+		return append(out, err.Error())
+	}
+	return append(out, Leaks(before, after)...)
 }
 
 // Leaks lists what is in after but was not in before.

@@ -107,8 +107,7 @@ func (e *Env) finish(before Snapshot, noRealRoot bool, leftovers func(*Env) []st
 	if e.Netns != nil {
 		e.Netns.Close()
 	}
-	after, _ := e.Take()
-	leaks = append(leaks, Leaks(before, after)...)
+	leaks = append(leaks, e.LeftSince(before)...)
 	if now, _ := os.Stat("/var/lib/dockling"); noRealRoot && now != nil {
 		leaks = append(leaks, "/var/lib/dockling was created: something ignored DOCKLING_ROOT")
 	}

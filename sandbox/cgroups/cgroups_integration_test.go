@@ -29,12 +29,36 @@ func testName() string {
 }
 
 func TestMain(m *testing.M) {
+	hadParents := len(parents()) > 0
 	code := m.Run()
 	if leaks := leakedTestCgroups(); len(leaks) > 0 {
 		fmt.Fprintf(os.Stderr, "cgroups leaked by this test run: %v\n", leaks)
 		code = 1
 	}
+	// A host that had no dockling/ parents before gets none back.
+	if !hadParents {
+		if err := RemoveParents(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+		if left := parents(); len(left) > 0 {
+			fmt.Fprintf(os.Stderr, "dockling parent cgroups left by this test run: %v\n", left)
+			code = 1
+		}
+	}
 	os.Exit(code)
+}
+
+// parents lists the dockling/ parent cgroups in every hierarchy.
+func parents() []string {
+	hs, _ := realHost.hierarchies()
+	var out []string
+	for _, h := range hs {
+		if _, err := os.Stat(filepath.Join(h.Mountpoint, parentName)); err == nil {
+			out = append(out, filepath.Join(h.Mountpoint, parentName))
+		}
+	}
+	return out
 }
 
 // leakedTestCgroups lists this run's cgroups still present in any hierarchy.

@@ -3,11 +3,14 @@ package cgroups
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Manager is one container's cgroup, whichever cgroup version the host runs.
@@ -209,4 +212,30 @@ func (h *host) names() ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// RemoveParents removes the dockling/ parent cgroup from every hierarchy
+// where it is empty. The runtime itself keeps the parents between
+// containers (making them again costs every start a mkdir per hierarchy,
+// and on v2 a write to subtree_control), as docker keeps its docker/
+// parents; this is for whoever wants the host exactly as it was, such as a
+// test run that found no parents when it began. A parent that still holds
+// a container's cgroup stays, and is not an error.
+func RemoveParents() error { return realHost.removeParents() }
+
+func (h *host) removeParents() error {
+	hs, err := h.hierarchies()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, hy := range hs {
+		parent := filepath.Join(hy.Mountpoint, parentName)
+		err := h.rmdir(parent)
+		if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.EBUSY) || errors.Is(err, unix.ENOTEMPTY) {
+			continue
+		}
+		errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
+	}
+	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package cgroups
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -162,4 +163,46 @@ func TestNewRejectsBadInput(t *testing.T) {
 		t.Errorf("4 MiB: %v", err)
 	}
 	assertGone(t, h, "/sys/fs/cgroup/memory/dockling")
+}
+
+// RemoveParents takes away each empty dockling/ parent and keeps the ones
+// still holding a container, in every hierarchy of a hybrid host.
+func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
+	h := fixtureHost(t, "hybrid")
+	for _, name := range []string{"a", "b"} {
+		if _, err := h.new(name, Limits{PidsLimit: 5, Memory: 64 << 20}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := h.load("a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Destroy(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.removeParents(); err != nil {
+		t.Fatalf("removeParents with b still there: %v", err)
+	}
+	if _, err := h.load("b"); err != nil {
+		t.Fatalf("b's parents were removed under it: %v", err)
+	}
+	for _, tree := range []string{"memory", "pids"} {
+		if _, err := os.Stat(h.path("/sys/fs/cgroup/" + tree + "/dockling/b")); err != nil {
+			t.Fatalf("b in %s: %v", tree, err)
+		}
+	}
+	b, _ := h.load("b")
+	if err := b.Destroy(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.removeParents(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tree := range []string{"memory", "pids"} {
+		assertGone(t, h, "/sys/fs/cgroup/"+tree+"/dockling")
+	}
+	if err := h.removeParents(); err != nil {
+		t.Errorf("removeParents with nothing to remove: %v", err)
+	}
 }
