@@ -1,4 +1,8 @@
 # dockling: build, try, test and measure. Run as root: containers need it.
+# `sudo make` runs with sudo's secure_path, which leaves out where Go's
+# installer puts it (/usr/local/go/bin) and, on some hosts, /sbin; the
+# recipes and the tests they run find go, iptables and the rest with this.
+export PATH := $(PATH):/usr/local/go/bin:/usr/sbin:/sbin
 GO       ?= go
 BIN      := bin
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
