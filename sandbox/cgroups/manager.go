@@ -183,9 +183,21 @@ func validName(name string) error {
 	return nil
 }
 
-// alreadyExists is the error for a second container with the same name.
-func alreadyExists(name, dir string) error {
-	return fmt.Errorf("a cgroup for container %q already exists at %s: remove the old container (dockling rm %s) or run \"dockling system reset\"", name, dir, name)
+// existsError is the error for a second container with the same name. The
+// cgroup it found belongs to that other container, so whoever cleans up
+// after this error must leave it alone.
+type existsError struct{ name, dir string }
+
+func (e *existsError) Error() string {
+	return fmt.Sprintf("a cgroup for container %q already exists at %s: remove the old container (dockling rm %s) or run \"dockling system reset\"", e.name, e.dir, e.name)
+}
+
+func alreadyExists(name, dir string) error { return &existsError{name, dir} }
+
+// isExists reports whether err is, or wraps, an existsError.
+func isExists(err error) bool {
+	var e *existsError
+	return errors.As(err, &e)
 }
 
 // Names lists the container cgroups under dockling/ in any mounted

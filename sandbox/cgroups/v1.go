@@ -95,11 +95,15 @@ func neededControllers(l Limits) []string {
 }
 
 func (m *v1Manager) create(l Limits) error {
-	for _, d := range m.dirs {
+	for i, d := range m.dirs {
 		if err := mkdirParent(m.recorder, filepath.Dir(d.dir)); err != nil {
+			m.dirs = m.dirs[:i] // the rest were never made
 			return err
 		}
 		if err := m.mkdir(d.dir); err != nil {
+			// This one and the rest are not ours: the cleanup after
+			// this error must not empty another container's cgroup.
+			m.dirs = m.dirs[:i]
 			if errors.Is(err, os.ErrExist) {
 				return alreadyExists(m.name, m.h.unprefix(d.dir))
 			}

@@ -127,6 +127,29 @@ func TestNewV1RefusesDuplicateAndCleansUp(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `a cgroup for container "twin" already exists`) {
 		t.Fatalf("second New: %v", err)
 	}
+	// The cleanup after the refusal leaves the first container's cgroup
+	// alone (on a real host it would have killed its processes).
+	for _, tree := range []string{"memory", "cpu", "pids"} {
+		if _, err := os.Stat(h.path("/sys/fs/cgroup/" + tree + "/dockling/twin")); err != nil {
+			t.Errorf("the first twin's cgroup is gone from %s: %v", tree, err)
+		}
+	}
+
+	// A clash in a later hierarchy only: what this New made in the
+	// earlier ones goes, the other container's directory stays.
+	if err := os.Mkdir(h.path("/sys/fs/cgroup/pids/dockling/half"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.new("half", Limits{}); err == nil {
+		t.Fatal("New with a clash in the pids tree succeeded")
+	}
+	if _, err := os.Stat(h.path("/sys/fs/cgroup/pids/dockling/half")); err != nil {
+		t.Errorf("the other half was removed: %v", err)
+	}
+	// memory and cpu come before pids in v1Wanted: made, then removed.
+	for _, tree := range []string{"memory", "cpu"} {
+		assertGone(t, h, "/sys/fs/cgroup/"+tree+"/dockling/half")
+	}
 }
 
 func TestNewV1MissingController(t *testing.T) {

@@ -74,6 +74,10 @@ func newV2(h *host, hs []hierarchy, name string, l Limits) (Manager, error) {
 		}
 	}
 	if err := m.create(u.Mountpoint, parent, enable, l); err != nil {
+		if isExists(err) {
+			// Another container's cgroup: not ours to kill or remove.
+			return nil, err
+		}
 		return nil, errors.Join(err, m.Destroy())
 	}
 	return m, nil

@@ -2,6 +2,7 @@ package cgroups
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -128,4 +129,24 @@ func TestNewV2MissingController(t *testing.T) {
 		t.Fatal("pids limit accepted without a pids controller")
 	}
 	assertGone(t, h, "/sys/fs/cgroup/dockling/x")
+}
+
+// A second container with the same name is refused, and the cleanup after
+// the refusal neither kills (cgroup.kill) nor removes the first one's
+// cgroup.
+func TestNewV2RefusesDuplicateAndLeavesTheFirstAlone(t *testing.T) {
+	h := fixtureHost(t, "v2")
+	if _, err := h.new("twin", Limits{PidsLimit: 5}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.new("twin", Limits{PidsLimit: 5})
+	if err == nil || !strings.Contains(err.Error(), `a cgroup for container "twin" already exists`) {
+		t.Fatalf("second New: %v", err)
+	}
+	if got := readFixture(t, h, "/sys/fs/cgroup/dockling/twin/cgroup.kill"); strings.TrimSpace(got) == "1" {
+		t.Error("the refusal killed the first twin's processes through cgroup.kill")
+	}
+	if _, err := h.load("twin"); err != nil {
+		t.Errorf("the first twin's cgroup is gone: %v", err)
+	}
 }
