@@ -62,6 +62,9 @@ and yours; -i sends your keystrokes to it.`,
 			if tty && detach {
 				return errors.New("-t and -d cannot go together: a detached command has no one to show its terminal to; drop -t")
 			}
+			if err := needTerminalInput(interactive, tty); err != nil {
+				return err
+			}
 			if c.State.Status != container.Running || !c.State.Alive() {
 				return fmt.Errorf("container %s is not running; start it first: dockling start %s", c.Name, c.Name)
 			}

@@ -37,6 +37,9 @@ running after dockling returns, and writes its output to the log
 			if os.Geteuid() != 0 {
 				return fmt.Errorf("dockling run needs root (it creates namespaces, cgroups and mounts); run: sudo dockling run ...")
 			}
+			if err := needTerminalInput(o.interactive && !detach, o.tty); err != nil {
+				return err
+			}
 			t0 := time.Now()
 			// The kernel's slowest part of a start on cgroup v1, begun now
 			// so it runs beside everything up to the command's execve.

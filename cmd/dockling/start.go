@@ -32,6 +32,9 @@ configuration and writable layer, so files written before are still there.`,
 					return err
 				}
 				c.OpenStdin = c.OpenStdin && interactive
+				if err := needTerminalInput(c.OpenStdin, c.Config.Tty); err != nil {
+					return err
+				}
 				return runAttached(cmd, store, c, nil)
 			}
 			return forEachContainer(cmd, args, func(store *container.Store, c *container.Container) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"os"
 	"os/signal"
@@ -88,4 +89,14 @@ func makeRaw(fd int) func() {
 		return func() {}
 	}
 	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }
+}
+
+// needTerminalInput refuses -i with -t when stdin is not a terminal, as
+// docker does. The container's terminal would turn the end of piped input
+// into nothing: a shell reading it waits for ever, and so does dockling.
+func needTerminalInput(interactive, tty bool) error {
+	if interactive && tty && !isTerminal(os.Stdin) {
+		return errors.New("the input device is not a TTY: -i with -t needs a terminal on stdin; to pipe input, drop -t (e.g. echo ls | dockling run -i --rm hostbox sh)")
+	}
+	return nil
 }

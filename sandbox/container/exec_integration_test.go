@@ -4,6 +4,7 @@ package container_test
 
 import (
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -73,11 +74,26 @@ func TestIntegrationExecTerminal(t *testing.T) {
 		t.Errorf("exec -t exit code: %d, want 7", r.Code)
 	}
 	// Keystrokes reach it with -i: stdin goes through the terminal.
+	master, slave := openPty(t)
 	cmd := env.Command("exec", "-i", "-t", "ext", "sh", "-c", "read line; echo got:$line")
-	cmd.Stdin = strings.NewReader("hello\n")
-	b, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(b), "got:hello") {
-		t.Errorf("exec -it with input: %v %q", err, b)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	if _, err := master.Write([]byte("hello\r")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := readPtyUntil(master, "got:hello"); err != nil || cmd.Wait() != nil {
+		t.Errorf("exec -it with input typed: %v %q", err, b)
+	}
+	// Piped input and -t: refused as docker does, instead of a command
+	// that never sees the end of its input.
+	cmd = env.Command("exec", "-i", "-t", "ext", "sh")
+	cmd.Stdin = strings.NewReader("echo hi\n")
+	if b, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(b), "the input device is not a TTY") {
+		t.Errorf("exec -it with piped input: %v %q; want a refusal", err, b)
 	}
 	if r := env.Run(t, "exec", "-t", "-d", "ext", "true"); r.Code == 0 || !strings.Contains(r.Stderr, "-t and -d") {
 		t.Errorf("exec -t -d: exit %d %q; want a clear refusal", r.Code, r.Stderr)

@@ -330,6 +330,26 @@ func openPty(t *testing.T) (master, slave *os.File) {
 	return m, s
 }
 
+// readPtyUntil reads a pty's master side until want has come out, the
+// other side is closed, or 15 s have passed (a hung command).
+func readPtyUntil(master *os.File, want string) (string, error) {
+	var out []byte
+	buf := make([]byte, 4096)
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		_ = master.SetReadDeadline(time.Now().Add(time.Second))
+		n, err := master.Read(buf)
+		out = append(out, buf[:n]...)
+		if strings.Contains(string(out), want) {
+			return string(out), nil
+		}
+		if err != nil && !os.IsTimeout(err) {
+			break
+		}
+	}
+	return string(out), fmt.Errorf("%q never came out", want)
+}
+
 func TestIntegrationRunItGivesATerminal(t *testing.T) {
 	master, slave := openPty(t)
 	if err := unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 33, Col: 101}); err != nil {
@@ -367,6 +387,28 @@ func TestIntegrationRunItGivesATerminal(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "/dev/pts/0") || !strings.Contains(string(out), "33 101") {
 		t.Errorf("inside run -it: want tty /dev/pts/0 and size 33 101, got %q", out)
+	}
+}
+
+// Piped input with -it is refused before anything is made, as docker
+// refuses it: the terminal would hide the end of the input and the shell
+// would wait for ever. Without -t the same pipe works.
+func TestIntegrationRunItRefusesPipedInput(t *testing.T) {
+	cmd := env.Command("run", "-it", "--rm", "--name", "piped", "hostbox", "sh")
+	cmd.Stdin = strings.NewReader("echo hi\n")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil || !strings.Contains(stderr.String(), "the input device is not a TTY") ||
+		strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+		t.Errorf("run -it with piped input: %v %q; want one line of refusal", err, stderr.String())
+	}
+	if ps := run(t, "ps", "-a", "--format", "{{.Names}}"); strings.Contains(ps, "piped") {
+		t.Errorf("the refused run left a container: %q", ps)
+	}
+	cmd = env.Command("run", "-i", "--rm", "--network", "none", "hostbox", "sh")
+	cmd.Stdin = strings.NewReader("echo piped-$((6*7))\n")
+	if b, err := cmd.Output(); err != nil || strings.TrimSpace(string(b)) != "piped-42" {
+		t.Errorf("run -i with piped input: %v %q", err, b)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -74,6 +75,24 @@ func TestIntegrationEverydayWorkflow(t *testing.T) {
 	out, err := command(env.Netns.Wrap(filepath.Join(env.Bin, "probe"), "get", "--retries", "50", "http://127.0.0.1:3307/")).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "hostname=") {
 		t.Errorf("-p 3307:3306 from the host: %v %s", err, out)
+	}
+	// exec -it c1 sh, typed at a terminal; its exit code comes back.
+	master, slave := openPty(t)
+	cmd := env.Command("exec", "-it", "c1", "sh")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	if _, err := master.Write([]byte("echo typed-$((6*7)) in $(cat /proc/1/comm); exit 3\r")); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := readPtyUntil(master, "typed-42 in sh"); err != nil {
+		t.Errorf("exec -it c1 sh: %v\n%s", err, out)
+	}
+	if err := cmd.Wait(); err == nil || cmd.ProcessState.ExitCode() != 3 {
+		t.Errorf("exec -it c1 sh ... exit 3: %v", err)
 	}
 	// rm $(dockling ps -aq) with -f removes them all.
 	ids := strings.Fields(run(t, "ps", "-aq"))
