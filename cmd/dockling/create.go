@@ -38,7 +38,7 @@ func (o *createOptions) addFlags(cmd *cobra.Command) {
 	f.BoolVar(&o.autoRemove, "rm", false, "remove the container when it exits")
 	f.StringArrayVarP(&o.env, "env", "e", nil, "set an environment variable (KEY=VALUE, or KEY to copy it from here)")
 	f.StringArrayVar(&o.envFiles, "env-file", nil, "read environment variables from a file, one KEY=VALUE a line")
-	f.StringVarP(&o.workdir, "workdir", "w", "", "working directory inside the container")
+	f.StringVarP(&o.workdir, "workdir", "w", "", "working directory inside the container (made if the image lacks it)")
 	f.StringVarP(&o.hostname, "hostname", "h", "", "hostname inside the container (default: the short ID)")
 	f.StringVar(&o.entrypoint, "entrypoint", "", "override the image's entrypoint")
 	f.StringVarP(&o.user, "user", "u", "", "run as this user: NAME, UID, NAME:GROUP or UID:GID (from the image's /etc/passwd)")

@@ -422,6 +422,18 @@ func TestIntegrationUserAndInfo(t *testing.T) {
 	if r := env.Run(t, "run", "--rm", "-u", "ghost", "hostbox", "id"); r.Code == 0 || !strings.Contains(r.Stderr, `unknown user "ghost"`) {
 		t.Errorf("run -u ghost: exit %d %q", r.Code, r.Stderr)
 	}
+	// -w names a directory the image lacks: made, as docker makes it,
+	// root's and 0755, before the switch to the user; inside the
+	// container's root, not the host's.
+	if got := run(t, "run", "--rm", "--network", "none", "-u", "nobody", "-w", "/made/by-w", "hostbox", "sh", "-c", `pwd; stat -c "%U %a" .`); got != "/made/by-w\nroot 755" {
+		t.Errorf("run -w /made/by-w: %q", got)
+	}
+	if _, err := os.Stat("/made"); err == nil {
+		t.Error("run -w /made/by-w made /made on the host")
+	}
+	if r := env.Run(t, "run", "--rm", "--network", "none", "-w", "/etc/hostname/x", "hostbox", "pwd"); r.Code == 0 || !strings.Contains(r.Stderr, "not a directory") {
+		t.Errorf("run -w under a file: exit %d %q", r.Code, r.Stderr)
+	}
 	if info := run(t, "info"); !strings.Contains(info, "Images: 1") || !strings.Contains(info, "Cgroup Version:") {
 		t.Errorf("info:\n%s", info)
 	}

@@ -83,7 +83,7 @@ func Main() {
 	if cwd == "" {
 		cwd = "/"
 	}
-	if err := unix.Chdir(cwd); err != nil {
+	if err := chdir(cwd, rec); err != nil {
 		fail(1, fmt.Errorf("working directory %q: %w", cwd, err))
 	}
 	if err := switchUser(cfg.User, rec); err != nil {
@@ -171,6 +171,23 @@ func executable(path string) error {
 		return errors.New("not an executable file")
 	}
 	return nil
+}
+
+// chdir enters the working directory, making it first when the image
+// lacks it, as docker does for "run -w": as root and before the user
+// switch, so it is 0755 and root's. This runs after pivot_root, so the
+// path can only name something inside the container.
+func chdir(dir string, rec *explain.Recorder) error {
+	err := unix.Chdir(dir)
+	if !errors.Is(err, unix.ENOENT) {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	rec.Record(explain.Child, fmt.Sprintf("mkdir(%q, 0755)", dir), "mkdir -p "+dir,
+		"the working directory asked for is not in the image: made, as docker makes it")
+	return unix.Chdir(dir)
 }
 
 // closeExtraFDs marks every descriptor above stderr close-on-exec, so no
