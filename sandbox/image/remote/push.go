@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	ggcr "github.com/google/go-containerregistry/pkg/v1/remote"
@@ -39,14 +40,23 @@ func Push(store *image.Store, ref string, opts Options) error {
 	p.printf("The push refers to repository [%s]", r.Context().Name())
 	layers := st.Manifest.Layers
 	for i := len(layers) - 1; i >= 0; i-- { // top layer first, as docker prints
-		l, err := img.LayerByDigest(layers[i].Digest)
+		d := layers[i].Digest
+		// One HEAD request: a layer the registry already holds (pushed
+		// before, or shared with another image there) is not sent.
+		if has, err := hasBlob(r.Context().Digest(d.String()), opts); err != nil {
+			return friendly(err, fmt.Sprintf("push of %q", ref), registry)
+		} else if has {
+			p.done(short(d), "Layer already exists")
+			continue
+		}
+		l, err := img.LayerByDigest(d)
 		if err != nil {
 			return fmt.Errorf("push %s: %w", ref, err)
 		}
 		if err := ggcr.WriteLayer(r.Context(), l, opts.ggcrOptions()...); err != nil {
 			return friendly(err, fmt.Sprintf("push of %q", ref), registry)
 		}
-		p.done(short(layers[i].Digest), "Pushed")
+		p.done(short(d), "Pushed")
 	}
 	if err := ggcr.Write(r, img, opts.ggcrOptions()...); err != nil {
 		return friendly(err, fmt.Sprintf("push of %q", ref), registry)
@@ -57,6 +67,15 @@ func Push(store *image.Store, ref string, opts Options) error {
 	}
 	p.printf("%s: digest: %s size: %d", r.Identifier(), digest, len(st.ManifestJSON))
 	return nil
+}
+
+// hasBlob asks the registry whether the repository holds blob d.
+func hasBlob(d name.Digest, opts Options) (bool, error) {
+	l, err := ggcr.Layer(d, opts.ggcrOptions()...)
+	if err != nil {
+		return false, err
+	}
+	return partial.Exists(l)
 }
 
 // storedImage shows a stored image to go-containerregistry as a
