@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -243,11 +244,23 @@ func (h *host) removeParents() error {
 	var errs []error
 	for _, hy := range hs {
 		parent := filepath.Join(hy.Mountpoint, parentName)
-		err := h.rmdir(parent)
-		if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, unix.EBUSY) || errors.Is(err, unix.ENOTEMPTY) {
-			continue
+		entries, err := os.ReadDir(parent)
+		if errors.Is(err, fs.ErrNotExist) || slices.ContainsFunc(entries, fs.DirEntry.IsDir) {
+			continue // none, or a container's cgroup is still in it
 		}
-		errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
+		// Empty, but the kernel may still be freeing a child removed a
+		// moment ago: rmdir says EBUSY until it has.
+		deadline := time.Now().Add(destroyTimeout)
+		for {
+			err = h.rmdir(parent)
+			if !errors.Is(err, unix.EBUSY) || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
+		}
 	}
 	return errors.Join(errs...)
 }
