@@ -72,9 +72,10 @@ func (e *Env) Take() (Snapshot, error) {
 // are removed first (those still holding a container's cgroup stay, and
 // show up as leaks).
 func (e *Env) LeftSince(before Snapshot) []string {
-	var out []string
+	var out, kept []string
 	if !before.HasParents() {
-		if err := cgroups.RemoveParents(); err != nil {
+		var err error
+		if kept, err = cgroups.RemoveParents(); err != nil {
 			out = append(out, err.Error())
 		}
 	}
@@ -82,7 +83,15 @@ func (e *Env) LeftSince(before Snapshot) []string {
 	if err != nil {
 		return append(out, err.Error())
 	}
-	return append(out, Leaks(before, after)...)
+	out = append(out, Leaks(before, after)...)
+	if len(out) > 0 {
+		// What a parent held when it was looked at: a container's cgroup
+		// that was gone a moment later was still being torn down.
+		for _, k := range kept {
+			out = append(out, "(kept "+k+")")
+		}
+	}
+	return out
 }
 
 // Leaks lists what is in after but was not in before.

@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	}
 	// A host that had no dockling/ parents before gets none back.
 	if !hadParents {
-		if err := RemoveParents(); err != nil {
+		if _, err := RemoveParents(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			code = 1
 		}

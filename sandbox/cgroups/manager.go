@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -233,20 +232,26 @@ func (h *host) names() ([]string, error) {
 // and on v2 a write to subtree_control), as docker keeps its docker/
 // parents; this is for whoever wants the host exactly as it was, such as a
 // test run that found no parents when it began. A parent that still holds
-// a container's cgroup stays, and is not an error.
-func RemoveParents() error { return realHost.removeParents() }
+// a container's cgroup stays, and is not an error: kept names it and what
+// it holds.
+func RemoveParents() (kept []string, err error) { return realHost.removeParents() }
 
-func (h *host) removeParents() error {
+func (h *host) removeParents() ([]string, error) {
 	hs, err := h.hierarchies()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var errs []error
+	var kept []string
 	for _, hy := range hs {
 		parent := filepath.Join(hy.Mountpoint, parentName)
 		entries, err := os.ReadDir(parent)
-		if errors.Is(err, fs.ErrNotExist) || slices.ContainsFunc(entries, fs.DirEntry.IsDir) {
-			continue // none, or a container's cgroup is still in it
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if held := subdirs(entries); len(held) > 0 {
+			kept = append(kept, fmt.Sprintf("%s (holds %s)", h.unprefix(parent), strings.Join(held, ", ")))
+			continue
 		}
 		// Empty, but the kernel may still be freeing a child removed a
 		// moment ago: rmdir says EBUSY until it has.
@@ -262,5 +267,16 @@ func (h *host) removeParents() error {
 			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
 		}
 	}
-	return errors.Join(errs...)
+	return kept, errors.Join(errs...)
+}
+
+// subdirs names the directories among entries.
+func subdirs(entries []os.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	return out
 }

@@ -204,8 +204,9 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	if err := m.Destroy(); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.removeParents(); err != nil {
-		t.Fatalf("removeParents with b still there: %v", err)
+	kept, err := h.removeParents()
+	if err != nil || len(kept) == 0 || !strings.Contains(kept[0], "(holds b)") {
+		t.Fatalf("removeParents with b still there: %v, %v", kept, err)
 	}
 	if _, err := h.load("b"); err != nil {
 		t.Fatalf("b's parents were removed under it: %v", err)
@@ -219,13 +220,13 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	if err := b.Destroy(); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.removeParents(); err != nil {
-		t.Fatal(err)
+	if kept, err := h.removeParents(); err != nil || len(kept) > 0 {
+		t.Fatal(kept, err)
 	}
 	for _, tree := range []string{"memory", "pids"} {
 		assertGone(t, h, "/sys/fs/cgroup/"+tree+"/dockling")
 	}
-	if err := h.removeParents(); err != nil {
+	if _, err := h.removeParents(); err != nil {
 		t.Errorf("removeParents with nothing to remove: %v", err)
 	}
 }
