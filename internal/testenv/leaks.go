@@ -24,16 +24,6 @@ func isParent(path string) bool {
 	return err == nil && filepath.Base(rel) == "dockling" && strings.Count(rel, "/") <= 1
 }
 
-// HasParents reports whether the snapshot saw a dockling/ parent cgroup.
-func (s Snapshot) HasParents() bool {
-	for path := range s.Cgroups {
-		if isParent(path) {
-			return true
-		}
-	}
-	return false
-}
-
 // Take records the host's mounts, our processes and our cgroups now.
 func (e *Env) Take() (Snapshot, error) {
 	s := Snapshot{Mounts: map[string]bool{}, Processes: map[string]bool{}, Cgroups: map[string]bool{}}
@@ -68,16 +58,13 @@ func (e *Env) Take() (Snapshot, error) {
 
 // LeftSince lists what is on the host now that was not in before. The
 // runtime keeps its dockling/ parent cgroups between containers, as docker
-// keeps docker/; a host that had none in before gets none back, so they
-// are removed first (those still holding a container's cgroup stay, and
-// show up as leaks).
+// keeps docker/; those that were not in before are removed first (one
+// still holding a container's cgroup stays, and shows up as a leak).
 func (e *Env) LeftSince(before Snapshot) []string {
-	var out, kept []string
-	if !before.HasParents() {
-		var err error
-		if kept, err = cgroups.RemoveParents(); err != nil {
-			out = append(out, err.Error())
-		}
+	var out []string
+	kept, err := cgroups.RemoveParents(func(p string) bool { return before.Cgroups[p] })
+	if err != nil {
+		out = append(out, err.Error())
 	}
 	after, err := e.Take()
 	if err != nil {

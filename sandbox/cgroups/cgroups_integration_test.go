@@ -29,20 +29,23 @@ func testName() string {
 }
 
 func TestMain(m *testing.M) {
-	hadParents := len(parents()) > 0
+	before := map[string]bool{}
+	for _, p := range parents() {
+		before[p] = true
+	}
 	code := m.Run()
 	if leaks := leakedTestCgroups(); len(leaks) > 0 {
 		fmt.Fprintf(os.Stderr, "cgroups leaked by this test run: %v\n", leaks)
 		code = 1
 	}
-	// A host that had no dockling/ parents before gets none back.
-	if !hadParents {
-		if _, err := RemoveParents(); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			code = 1
-		}
-		if left := parents(); len(left) > 0 {
-			fmt.Fprintf(os.Stderr, "dockling parent cgroups left by this test run: %v\n", left)
+	// The dockling/ parents this run made go again.
+	if _, err := RemoveParents(func(p string) bool { return before[p] }); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	for _, p := range parents() {
+		if !before[p] {
+			fmt.Fprintf(os.Stderr, "dockling parent cgroup left by this test run: %s\n", p)
 			code = 1
 		}
 	}

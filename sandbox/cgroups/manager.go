@@ -233,10 +233,13 @@ func (h *host) names() ([]string, error) {
 // parents; this is for whoever wants the host exactly as it was, such as a
 // test run that found no parents when it began. A parent that still holds
 // a container's cgroup stays, and is not an error: kept names it and what
-// it holds.
-func RemoveParents() (kept []string, err error) { return realHost.removeParents() }
+// it holds. Parents for which keep (given the kernel's path, such as
+// /sys/fs/cgroup/memory/dockling) says true are left alone; keep may be nil.
+func RemoveParents(keep func(parent string) bool) (kept []string, err error) {
+	return realHost.removeParents(keep)
+}
 
-func (h *host) removeParents() ([]string, error) {
+func (h *host) removeParents(keep func(string) bool) ([]string, error) {
 	hs, err := h.hierarchies()
 	if err != nil {
 		return nil, err
@@ -245,6 +248,9 @@ func (h *host) removeParents() ([]string, error) {
 	var kept []string
 	for _, hy := range hs {
 		parent := filepath.Join(hy.Mountpoint, parentName)
+		if keep != nil && keep(h.unprefix(parent)) {
+			continue
+		}
 		entries, err := os.ReadDir(parent)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

@@ -204,7 +204,7 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	if err := m.Destroy(); err != nil {
 		t.Fatal(err)
 	}
-	kept, err := h.removeParents()
+	kept, err := h.removeParents(nil)
 	if err != nil || len(kept) == 0 || !strings.Contains(kept[0], "(holds b)") {
 		t.Fatalf("removeParents with b still there: %v, %v", kept, err)
 	}
@@ -220,13 +220,13 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	if err := b.Destroy(); err != nil {
 		t.Fatal(err)
 	}
-	if kept, err := h.removeParents(); err != nil || len(kept) > 0 {
+	if kept, err := h.removeParents(nil); err != nil || len(kept) > 0 {
 		t.Fatal(kept, err)
 	}
 	for _, tree := range []string{"memory", "pids"} {
 		assertGone(t, h, "/sys/fs/cgroup/"+tree+"/dockling")
 	}
-	if _, err := h.removeParents(); err != nil {
+	if _, err := h.removeParents(nil); err != nil {
 		t.Errorf("removeParents with nothing to remove: %v", err)
 	}
 }

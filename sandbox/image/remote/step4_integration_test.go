@@ -15,11 +15,7 @@ import (
 // directory is pushed to a registry, pulled through dockling into its
 // store, and run at step 4, where the kernel's overlay applies them.
 func TestIntegrationPulledImageRunsAtStep4(t *testing.T) {
-	env, err := testenv.Setup()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	env := testenv.ForTest(t, false) // and fails it for anything left behind
 	host := startRegistry(t)
 	ref := host + "/test/img:v1"
 	pushTestImage(t, openStore(t), ref)
