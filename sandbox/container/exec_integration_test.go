@@ -4,7 +4,6 @@ package container_test
 
 import (
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -74,14 +73,7 @@ func TestIntegrationExecTerminal(t *testing.T) {
 		t.Errorf("exec -t exit code: %d, want 7", r.Code)
 	}
 	// Keystrokes reach it with -i: stdin goes through the terminal.
-	master, slave := openPty(t)
-	cmd := env.Command("exec", "-i", "-t", "ext", "sh", "-c", "read line; echo got:$line")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
+	master, cmd := onTerminal(t, 0, 0, "exec", "-i", "-t", "ext", "sh", "-c", "read line; echo got:$line")
 	if _, err := master.Write([]byte("hello\r")); err != nil {
 		t.Fatal(err)
 	}

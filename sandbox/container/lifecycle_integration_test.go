@@ -350,42 +350,40 @@ func readPtyUntil(master *os.File, want string) (string, error) {
 	return string(out), fmt.Errorf("%q never came out", want)
 }
 
-func TestIntegrationRunItGivesATerminal(t *testing.T) {
+// onTerminal starts dockling with args on a new pty of its own, as if
+// typed at a terminal of size rows x cols (0: the pty's default), and
+// returns the pty's master side, for typing and reading.
+func onTerminal(t *testing.T, rows, cols uint16, args ...string) (*os.File, *exec.Cmd) {
+	t.Helper()
 	master, slave := openPty(t)
-	if err := unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: 33, Col: 101}); err != nil {
-		t.Fatal(err)
+	if rows > 0 {
+		if err := unix.IoctlSetWinsize(int(master.Fd()), unix.TIOCSWINSZ, &unix.Winsize{Row: rows, Col: cols}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	cmd := env.Command("run", "-it", "--rm", "hostbox", "sh")
+	cmd := env.Command(args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	slave.Close()
+	return master, cmd
+}
+
+func TestIntegrationRunItGivesATerminal(t *testing.T) {
+	master, cmd := onTerminal(t, 33, 101, "run", "-it", "--rm", "hostbox", "sh")
 	// Type into the terminal as a user would.
 	go func() {
 		time.Sleep(300 * time.Millisecond)
 		_, _ = master.Write([]byte("tty; stty size; exit 5\r"))
 	}()
-	var out []byte
-	buf := make([]byte, 4096)
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		_ = master.SetReadDeadline(time.Now().Add(time.Second))
-		n, err := master.Read(buf)
-		out = append(out, buf[:n]...)
-		if err != nil && !os.IsTimeout(err) {
-			break
-		}
-		if strings.Contains(string(out), "33 101") {
-			break
-		}
-	}
+	out, _ := readPtyUntil(master, "33 101")
 	err := cmd.Wait()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 5 {
 		t.Errorf("run -it ... exit 5: %v", err)
 	}
-	if !strings.Contains(string(out), "/dev/pts/0") || !strings.Contains(string(out), "33 101") {
+	if !strings.Contains(out, "/dev/pts/0") || !strings.Contains(out, "33 101") {
 		t.Errorf("inside run -it: want tty /dev/pts/0 and size 33 101, got %q", out)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -77,14 +76,7 @@ func TestIntegrationEverydayWorkflow(t *testing.T) {
 		t.Errorf("-p 3307:3306 from the host: %v %s", err, out)
 	}
 	// exec -it c1 sh, typed at a terminal; its exit code comes back.
-	master, slave := openPty(t)
-	cmd := env.Command("exec", "-it", "c1", "sh")
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	slave.Close()
+	master, cmd := onTerminal(t, 0, 0, "exec", "-it", "c1", "sh")
 	if _, err := master.Write([]byte("echo typed-$((6*7)) in $(cat /proc/1/comm); exit 3\r")); err != nil {
 		t.Fatal(err)
 	}
