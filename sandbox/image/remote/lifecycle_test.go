@@ -165,6 +165,15 @@ func TestLoginLogout(t *testing.T) {
 	if strings.Contains(string(data), host) || !strings.Contains(string(data), "proxies") {
 		t.Errorf("config.json after logout: %s", data)
 	}
+	// A logout where nobody logged in reports it and writes nothing.
+	empty := t.TempDir()
+	t.Setenv("DOCKER_CONFIG", empty)
+	if found, err := Logout(host); err != nil || found {
+		t.Errorf("logout without a login: %v %v", found, err)
+	}
+	if _, err := os.Stat(filepath.Join(empty, "config.json")); err == nil {
+		t.Error("a logout without a login made a config.json")
+	}
 	if err := Login(closedPort(t), "a", "b", testOptions(nil)); err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("login to a closed port: %v", err)
 	}

@@ -72,9 +72,10 @@ func Login(server, user, password string, opts Options) error {
 	if err := checkLogin(reg, user, password, &opts); err != nil {
 		return err
 	}
-	return editAuths(func(auths map[string]json.RawMessage) {
+	return editAuths(func(auths map[string]json.RawMessage) bool {
 		entry, _ := json.Marshal(map[string]string{"auth": base64.StdEncoding.EncodeToString([]byte(user + ":" + password))})
 		auths[key] = entry
+		return true
 	})
 }
 
@@ -113,16 +114,19 @@ func loginError(err error, reg name.Registry) error {
 func Logout(server string) (bool, error) {
 	key := ServerKey(server)
 	found := false
-	err := editAuths(func(auths map[string]json.RawMessage) {
+	err := editAuths(func(auths map[string]json.RawMessage) bool {
 		_, found = auths[key]
 		delete(auths, key)
+		return found
 	})
 	return found, err
 }
 
 // editAuths changes the "auths" object of config.json and keeps every
-// other key as it was (credsStore, proxies, ... belong to docker).
-func editAuths(edit func(map[string]json.RawMessage)) error {
+// other key as it was (credsStore, proxies, ... belong to docker). The file
+// is written only where edit says it changed something: a logout of a
+// registry never logged in to makes no config.json.
+func editAuths(edit func(map[string]json.RawMessage) (changed bool)) error {
 	path, err := DockerConfigPath()
 	if err != nil {
 		return err
@@ -141,7 +145,9 @@ func editAuths(edit func(map[string]json.RawMessage)) error {
 			return fmt.Errorf("%s: \"auths\" is not an object (%v); fix or remove it", path, err)
 		}
 	}
-	edit(auths)
+	if !edit(auths) {
+		return nil
+	}
 	raw, err := json.Marshal(auths)
 	if err != nil {
 		return err
