@@ -5,6 +5,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/dockling/dockling/sandbox/nsinit"
@@ -49,11 +50,24 @@ func execute(args []string) int {
 	var ee exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(os.Stderr, "dockling: %v\n", ee.err)
+			printError(os.Stderr, ee.err)
 		}
 		return ee.code
 	}
 	// One line, naming the problem and the fix.
-	fmt.Fprintf(os.Stderr, "dockling: %v\n", err)
+	printError(os.Stderr, err)
 	return 1
+}
+
+// printError writes err as "dockling: ..." lines: one for each error that
+// errors.Join put together (rm a b c failing for two of them), so that
+// every line says where it comes from, as the first one does.
+func printError(w io.Writer, err error) {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			printError(w, e)
+		}
+		return
+	}
+	fmt.Fprintf(w, "dockling: %v\n", err)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,16 @@ func TestGroupsRejectUnknownSubcommands(t *testing.T) {
 	root.SetArgs([]string{"system"})
 	if err := root.Execute(); err != nil || !strings.Contains(out.String(), "reset") {
 		t.Errorf("dockling system alone: err %v, want its help listing reset:\n%s", err, out.String())
+	}
+}
+
+// Every error of a command that failed for several arguments gets a line
+// of its own, each saying it comes from dockling.
+func TestPrintErrorOneLineEach(t *testing.T) {
+	var b strings.Builder
+	err := errors.Join(errors.New("no such container: a"), nil, fmt.Errorf("stop b: %w", errors.New("busy")))
+	printError(&b, err)
+	if want := "dockling: no such container: a\ndockling: stop b: busy\n"; b.String() != want {
+		t.Errorf("printError wrote %q, want %q", b.String(), want)
 	}
 }
