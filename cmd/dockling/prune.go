@@ -59,21 +59,23 @@ func newContainerPruneCmd() *cobra.Command {
 	return cmd
 }
 
-// confirm asks "Are you sure?" on a terminal; without one it refuses, so a
-// script must say -f.
+// confirm asks "Are you sure?" and takes y or yes for an answer. Where
+// stdin is a file that is not a terminal (a script, a pipe, /dev/null) it
+// does not ask but refuses, so a script must say -f; any other reader (a
+// test's) is asked.
 func confirm(cmd *cobra.Command, what string) bool {
-	in, ok := cmd.InOrStdin().(*os.File)
-	if !ok {
-		return false
-	}
-	if _, isTTY := terminalFile(in); !isTTY {
-		fmt.Fprintln(cmd.ErrOrStderr(), what+" Not a terminal, so not asking: add -f to go ahead.")
-		return false
+	in := cmd.InOrStdin()
+	if f, ok := in.(*os.File); ok {
+		if _, isTTY := terminalFile(f); !isTTY {
+			fmt.Fprintln(cmd.ErrOrStderr(), what+" Not a terminal, so not asking: add -f to go ahead.")
+			return false
+		}
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "WARNING! %s\nAre you sure you want to continue? [y/N] ", what)
 	line, err := bufio.NewReader(in).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return false
 	}
-	return strings.EqualFold(strings.TrimSpace(line), "y")
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes"
 }

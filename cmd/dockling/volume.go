@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -310,11 +309,11 @@ they are not volumes.`,
   dockling volume prune -a -f  # every unused volume, without asking`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			warning := "WARNING! This will remove anonymous local volumes not used by at least one container."
+			warning := "This will remove anonymous local volumes not used by at least one container."
 			if all {
-				warning = "WARNING! This will remove all local volumes not used by at least one container."
+				warning = "This will remove all local volumes not used by at least one container."
 			}
-			if !force && !volumeConfirm(cmd.InOrStdin(), cmd.OutOrStdout(), warning) {
+			if !force && !confirm(cmd, warning) {
 				return nil
 			}
 			store, err := openVolumes()
@@ -345,14 +344,6 @@ they are not volumes.`,
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "remove unused named volumes too, not only anonymous ones")
 	return cmd
-}
-
-// volumeConfirm asks a yes/no question; anything but y or yes is no.
-func volumeConfirm(in io.Reader, out io.Writer, warning string) bool {
-	fmt.Fprintf(out, "%s\nAre you sure you want to continue? [y/N] ", warning)
-	line, _ := bufio.NewReader(in).ReadString('\n')
-	answer := strings.ToLower(strings.TrimSpace(line))
-	return answer == "y" || answer == "yes"
 }
 
 // volumeDiskUsage adds up the sizes of the files under dir, as du would

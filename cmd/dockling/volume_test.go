@@ -138,9 +138,10 @@ func TestVolumeCommands(t *testing.T) {
 	if out = mustRunVolume(t, "prune", "-f"); out != "Total reclaimed space: 0B\n" {
 		t.Errorf("prune -f without -a printed %q; want nothing removed", out)
 	}
-	out = mustRunVolume(t, "prune", "-a", "-f")
-	if out != "Deleted Volumes:\nblog-db\n\nTotal reclaimed space: 5B\n" {
-		t.Errorf("prune -a -f printed %q", out)
+	// "yes" is a yes too, as y is.
+	out, err = runVolume(t, "yes\n", "prune", "-a")
+	if err != nil || !strings.HasSuffix(out, "[y/N] Deleted Volumes:\nblog-db\n\nTotal reclaimed space: 5B\n") {
+		t.Errorf("prune -a answered yes: %q, %v", out, err)
 	}
 	if q := mustRunVolume(t, "ls", "-q"); q != "web-data\n" {
 		t.Errorf("after prune: %q; want only the used volume", q)
