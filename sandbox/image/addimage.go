@@ -12,8 +12,9 @@ import (
 // AddImage records an image whose layers are already imported (see
 // ImportLayer): it stores the manifest and config exactly as given, so
 // their digests stay the registry's, and points ref at them. source is
-// "pulled", "loaded", ... (AnnotationSource).
-func (s *Store) AddImage(ref, source string, manifestJSON, configJSON []byte) (*Image, error) {
+// "pulled", "loaded", ... (AnnotationSource); repoDigest, if not "", is
+// where a registry has it (AnnotationRepoDigest).
+func (s *Store) AddImage(ref, source, repoDigest string, manifestJSON, configJSON []byte) (*Image, error) {
 	var m v1.Manifest
 	if err := json.Unmarshal(manifestJSON, &m); err != nil {
 		return nil, fmt.Errorf("image %q: decode manifest: %w", ref, err)
@@ -67,8 +68,32 @@ func (s *Store) AddImage(ref, source string, manifestJSON, configJSON []byte) (*
 			AnnotationImageID: cfgDigest.String(),
 		},
 	}
+	if repoDigest != "" {
+		desc.Annotations[AnnotationRepoDigest] = repoDigest
+	}
 	if err := s.setRef(ref, desc); err != nil {
 		return nil, err
 	}
 	return s.loadImage(desc)
+}
+
+// SetRepoDigest records that a registry holds the image named ref under
+// repoDigest ("repo@sha256:..."), as a push learns.
+func (s *Store) SetRepoDigest(ref, repoDigest string) error {
+	l, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	idx, err := s.readIndex()
+	if err != nil {
+		return err
+	}
+	desc, ok := findRef(idx, ref)
+	if !ok {
+		return fmt.Errorf("image %q not found locally", ref)
+	}
+	desc.Annotations = copyAnnotations(desc.Annotations)
+	desc.Annotations[AnnotationRepoDigest] = repoDigest
+	return s.setRef(ref, desc)
 }

@@ -24,6 +24,11 @@ const (
 	// AnnotationImageID repeats the config digest (the image ID) so that
 	// `dockling run <id>` can find an image without opening every manifest.
 	AnnotationImageID = "io.dockling.image.id"
+	// AnnotationRepoDigest is "repo@sha256:..." for a name that was
+	// pulled from or pushed to a registry: the digest the registry knows
+	// the image by (for a multi-platform image, its index's), which
+	// `docker pull repo@digest` fetches again. docker's RepoDigests.
+	AnnotationRepoDigest = "io.dockling.image.repo-digest"
 )
 
 func emptyIndex() *v1.IndexManifest {

@@ -1,6 +1,7 @@
 package image
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -71,7 +72,14 @@ func (s *Store) InspectImage(name string) (*Inspect, error) {
 			out.RepoTags = append(out.RepoTags, ref)
 		}
 	}
+	for _, d := range idx.Manifests {
+		if rd := d.Annotations[AnnotationRepoDigest]; d.Digest == desc.Digest && rd != "" {
+			out.RepoDigests = append(out.RepoDigests, rd)
+		}
+	}
 	sort.Strings(out.RepoTags)
+	sort.Strings(out.RepoDigests)
+	out.RepoDigests = slices.Compact(out.RepoDigests)
 	out.Size, _ = strconv.ParseInt(desc.Annotations[AnnotationSize], 10, 64)
 	for _, d := range cfg.RootFS.DiffIDs {
 		out.RootFS.Layers = append(out.RootFS.Layers, d.String())

@@ -176,7 +176,7 @@ func (s *Store) loadLayer(sp *spooled, name string, diffID v1.Hash) (v1.Descript
 // "<none>@<id>" when it has none (docker lists that as <none> <none>).
 func (s *Store) addLoaded(tags []string, id v1.Hash, manJSON, cfgJSON []byte) ([]string, error) {
 	if len(tags) == 0 {
-		if _, err := s.AddImage("<none>@"+id.String(), "loaded", manJSON, cfgJSON); err != nil {
+		if _, err := s.AddImage("<none>@"+id.String(), "loaded", "", manJSON, cfgJSON); err != nil {
 			return nil, err
 		}
 		return []string{id.String()}, nil
@@ -184,7 +184,7 @@ func (s *Store) addLoaded(tags []string, id v1.Hash, manJSON, cfgJSON []byte) ([
 	var names []string
 	for _, t := range tags {
 		ref := NormalizeRef(t)
-		if _, err := s.AddImage(ref, "loaded", manJSON, cfgJSON); err != nil {
+		if _, err := s.AddImage(ref, "loaded", "", manJSON, cfgJSON); err != nil {
 			return names, err
 		}
 		names = append(names, ref)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,6 +48,17 @@ func TestTagPushSaveLoadRemove(t *testing.T) {
 	}
 	if id, _ := remoteImg.ConfigName(); id.String() != img.ID {
 		t.Errorf("pushed image ID %s, want %s", id, img.ID)
+	}
+	// RepoDigests: where each registry repository has it, by the digest
+	// the registry serves (docker pull repo@digest fetches it again).
+	remoteDigest, _ := remoteImg.Digest()
+	ins, err := s.InspectImage(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{host + "/other/img@" + remoteDigest.String(), host + "/test/img@" + remoteDigest.String()}
+	if !slices.Equal(ins.RepoDigests, want) {
+		t.Errorf("RepoDigests after pull and push: %q, want %q", ins.RepoDigests, want)
 	}
 
 	// Save -> Load into an empty root: same ID, same names, same files.

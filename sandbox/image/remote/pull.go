@@ -100,7 +100,8 @@ func Pull(store *image.Store, ref string, opts Options) (*image.Image, error) {
 		oldH, _, _ := v1.SHA256(bytes.NewReader(old.ManifestJSON))
 		upToDate = h == oldH
 	}
-	out, err := store.AddImage(local, "pulled", manifestJSON, configJSON)
+	repo, _ := image.SplitRef(local)
+	out, err := store.AddImage(local, "pulled", repo+"@"+desc.Digest.String(), manifestJSON, configJSON)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,8 @@ func Push(store *image.Store, ref string, opts Options) error {
 		return err
 	}
 	p.printf("%s: digest: %s size: %d", r.Identifier(), digest, len(st.ManifestJSON))
-	return nil
+	repo, _ := image.SplitRef(localName(r))
+	return store.SetRepoDigest(localName(r), repo+"@"+digest.String())
 }
 
 // hasBlob asks the registry whether the repository holds blob d.
