@@ -15,6 +15,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/dockling/dockling/sandbox/cgroups"
 )
 
 func main() {
@@ -52,7 +54,20 @@ func run(bin string, rounds int) error {
 		cmd := exec.Command("unshare", append([]string{"--net", "--mount", "--fork", self}, os.Args[1:]...)...)
 		cmd.Env = append(os.Environ(), "DOCKLING_BENCH_NETNS=1")
 		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		return cmd.Run()
+		// The dockling/ parent cgroups the runs make go again afterwards,
+		// where there were none before.
+		had := map[string]bool{}
+		for _, pattern := range []string{"/sys/fs/cgroup/dockling", "/sys/fs/cgroup/*/dockling"} {
+			found, _ := filepath.Glob(pattern)
+			for _, p := range found {
+				had[p] = true
+			}
+		}
+		err := cmd.Run()
+		if _, rmErr := cgroups.RemoveParents(func(p string) bool { return had[p] }); rmErr != nil && err == nil {
+			err = rmErr
+		}
+		return err
 	}
 	_ = exec.Command("ip", "link", "set", "lo", "up").Run()
 	// crun refuses a hybrid cgroup layout (v1 controllers plus an empty
