@@ -57,11 +57,8 @@ func run(bin string, rounds int) error {
 		// The dockling/ parent cgroups the runs make go again afterwards,
 		// where there were none before.
 		had := map[string]bool{}
-		for _, pattern := range []string{"/sys/fs/cgroup/dockling", "/sys/fs/cgroup/*/dockling"} {
-			found, _ := filepath.Glob(pattern)
-			for _, p := range found {
-				had[p] = true
-			}
+		for _, p := range cgroups.Parents() {
+			had[p] = true
 		}
 		err := cmd.Run()
 		if _, rmErr := cgroups.RemoveParents(func(p string) bool { return had[p] }); rmErr != nil && err == nil {

@@ -16,14 +16,6 @@ type Snapshot struct {
 	Cgroups   map[string]bool // dockling/ parents and the container cgroups below them
 }
 
-// isParent reports whether path is a dockling/ parent cgroup:
-// /sys/fs/cgroup/dockling (v2), /sys/fs/cgroup/memory/dockling (v1),
-// /sys/fs/cgroup/unified/dockling (hybrid).
-func isParent(path string) bool {
-	rel, err := filepath.Rel("/sys/fs/cgroup", path)
-	return err == nil && filepath.Base(rel) == "dockling" && strings.Count(rel, "/") <= 1
-}
-
 // Take records the host's mounts, our processes and our cgroups now.
 func (e *Env) Take() (Snapshot, error) {
 	s := Snapshot{Mounts: map[string]bool{}, Processes: map[string]bool{}, Cgroups: map[string]bool{}}
@@ -46,13 +38,14 @@ func (e *Env) Take() (Snapshot, error) {
 		if err != nil || !d.IsDir() {
 			return nil
 		}
-		// Container cgroups, and the dockling/ parents themselves (one
-		// level below a hierarchy's mountpoint, or two on hybrid hosts).
-		if filepath.Base(filepath.Dir(path)) == "dockling" || isParent(path) {
+		if filepath.Base(filepath.Dir(path)) == "dockling" {
 			s.Cgroups[path] = true
 		}
 		return nil
 	})
+	for _, p := range cgroups.Parents() {
+		s.Cgroups[p] = true
+	}
 	return s, nil
 }
 

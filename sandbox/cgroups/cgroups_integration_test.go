@@ -30,7 +30,7 @@ func testName() string {
 
 func TestMain(m *testing.M) {
 	before := map[string]bool{}
-	for _, p := range parents() {
+	for _, p := range Parents() {
 		before[p] = true
 	}
 	code := m.Run()
@@ -43,25 +43,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1
 	}
-	for _, p := range parents() {
+	for _, p := range Parents() {
 		if !before[p] {
 			fmt.Fprintf(os.Stderr, "dockling parent cgroup left by this test run: %s\n", p)
 			code = 1
 		}
 	}
 	os.Exit(code)
-}
-
-// parents lists the dockling/ parent cgroups in every hierarchy.
-func parents() []string {
-	hs, _ := realHost.hierarchies()
-	var out []string
-	for _, h := range hs {
-		if _, err := os.Stat(filepath.Join(h.Mountpoint, parentName)); err == nil {
-			out = append(out, filepath.Join(h.Mountpoint, parentName))
-		}
-	}
-	return out
 }
 
 // leakedTestCgroups lists this run's cgroups still present in any hierarchy.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -224,6 +225,22 @@ func (h *host) names() ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// Parents lists the dockling/ parent cgroups that exist, by the kernel's
+// path (/sys/fs/cgroup/memory/dockling), one per mounted hierarchy.
+func Parents() []string { return realHost.parents() }
+
+func (h *host) parents() []string {
+	hs, _ := h.hierarchies()
+	var out []string
+	for _, hy := range hs {
+		parent := filepath.Join(hy.Mountpoint, parentName)
+		if _, err := os.Stat(parent); err == nil && !slices.Contains(out, h.unprefix(parent)) {
+			out = append(out, h.unprefix(parent))
+		}
+	}
+	return out
 }
 
 // RemoveParents removes the dockling/ parent cgroup from every hierarchy

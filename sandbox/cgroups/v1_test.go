@@ -204,6 +204,9 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	if err := m.Destroy(); err != nil {
 		t.Fatal(err)
 	}
+	if got := h.parents(); !slices.Contains(got, "/sys/fs/cgroup/memory/dockling") || !slices.Contains(got, "/sys/fs/cgroup/pids/dockling") {
+		t.Errorf("parents() = %v; want the memory and pids parents among them", got)
+	}
 	kept, err := h.removeParents(nil)
 	if err != nil || len(kept) == 0 || !strings.Contains(kept[0], "(holds b)") {
 		t.Fatalf("removeParents with b still there: %v, %v", kept, err)
@@ -225,6 +228,9 @@ func TestRemoveParentsKeepsBusyOnes(t *testing.T) {
 	}
 	for _, tree := range []string{"memory", "pids"} {
 		assertGone(t, h, "/sys/fs/cgroup/"+tree+"/dockling")
+	}
+	if got := h.parents(); len(got) != 0 {
+		t.Errorf("parents() after removal = %v", got)
 	}
 	if _, err := h.removeParents(nil); err != nil {
 		t.Errorf("removeParents with nothing to remove: %v", err)
