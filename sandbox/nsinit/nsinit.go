@@ -83,7 +83,9 @@ func Main() {
 	if cwd == "" {
 		cwd = "/"
 	}
-	if err := chdir(cwd, rec); err != nil {
+	// Only a container's own root gets a missing directory made; step 0
+	// runs on the host's.
+	if err := chdir(cwd, cfg.Rootfs != "", rec); err != nil {
 		fail(1, fmt.Errorf("working directory %q: %w", cwd, err))
 	}
 	if err := switchUser(cfg.User, rec); err != nil {
@@ -173,13 +175,13 @@ func executable(path string) error {
 	return nil
 }
 
-// chdir enters the working directory, making it first when the image
-// lacks it, as docker does for "run -w": as root and before the user
-// switch, so it is 0755 and root's. This runs after pivot_root, so the
-// path can only name something inside the container.
-func chdir(dir string, rec *explain.Recorder) error {
+// chdir enters the working directory, making it first (if create) when the
+// image lacks it, as docker does for "run -w": as root and before the user
+// switch, so it is 0755 and root's. This runs after pivot_root (or step
+// 1's chroot), so the path can only name something inside the container.
+func chdir(dir string, create bool, rec *explain.Recorder) error {
 	err := unix.Chdir(dir)
-	if !errors.Is(err, unix.ENOENT) {
+	if !create || !errors.Is(err, unix.ENOENT) {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
