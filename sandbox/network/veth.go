@@ -120,7 +120,10 @@ func inNetns(pid int, op explain.Op, fn func(*netlink.Handle) error) explain.Op 
 			return fmt.Errorf("open network namespace of process %d: %w", pid, err)
 		}
 		defer ns.Close()
-		h, err := netlink.NewHandleAt(ns)
+		// Only the routing family: with no family named, the handle also
+		// opens XFRM and netfilter sockets, which a kernel without
+		// xfrm_user refuses (EPROTONOSUPPORT), and each costs a setns.
+		h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 		if err != nil {
 			return fmt.Errorf("netlink socket in namespace of process %d: %w", pid, err)
 		}
