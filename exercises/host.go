@@ -3,6 +3,7 @@ package exercises
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -143,7 +144,7 @@ func (hostKernel) netOf(pid int) (string, int, error) {
 		return "", 0, fmt.Errorf("open the network namespace of PID %d: %w", pid, err)
 	}
 	defer ns.Close()
-	nh, err := netlink.NewHandleAt(ns)
+	nh, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE) // links and addresses only
 	if err != nil {
 		return "", 0, fmt.Errorf("netlink in the network namespace of PID %d: %w", pid, err)
 	}
@@ -194,10 +195,24 @@ func (h hostKernel) natRules() ([]string, bool, error) {
 	return strings.Split(string(out), "\n"), true, nil
 }
 
+// dial asks addr for a web page and wants some answer back. A connection
+// alone proves too little: dockling's userland proxy accepts one even when
+// nothing listens in the container, and then closes it.
 func (hostKernel) dial(addr string) error {
 	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
 	if err != nil {
 		return err
 	}
-	return c.Close()
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		return err
+	}
+	if _, err := c.Read(make([]byte, 1)); err != nil {
+		if errors.Is(err, io.EOF) {
+			return errors.New("the connection was closed without an answer")
+		}
+		return err
+	}
+	return nil
 }

@@ -130,8 +130,8 @@ var text = map[string]phrase{
 		"nothing listens on port %d (want dockling's userland proxy, as this host has no iptables)",
 		"没有程序监听 %d 端口（这台主机没有 iptables，应由 dockling 的用户态代理监听）"},
 	"no-answer": {
-		"nothing answers at %s (want a connection to the server in the container, got: %v)",
-		"%s 没有回应（应连到容器里的服务，实际：%v）"},
+		"nothing answers at %s (want an answer from the server in the container, got: %v)",
+		"%s 没有回应（应得到容器里服务的回应，实际：%v）"},
 	"pass-publish-port-DNAT": {
 		"container %s (%s) is plugged into %s by veth %s; DNAT rules in PREROUTING and OUTPUT send port %d to %s, and %s answers",
 		"容器 %[1]s（%[2]s）通过 veth %[4]s 接在 %[3]s 上；PREROUTING 和 OUTPUT 里的 DNAT 规则把 %[5]d 端口转给 %[6]s，%[7]s 有回应"},

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // Netns is a throwaway network namespace that plays the host for network
@@ -71,4 +75,31 @@ func childrenOf(pid int) []int {
 		}
 	}
 	return out
+}
+
+// Veths names the veth links in the namespace, read over netlink: no ip
+// command to depend on (the cgroup v2 test VM's busybox sh runs its own
+// ip applet, which knows no "type veth").
+func (n *Netns) Veths() ([]string, error) {
+	ns, err := netns.GetFromPath(n.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer ns.Close()
+	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	links, err := h.LinkList()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range links {
+		if l.Type() == "veth" {
+			out = append(out, l.Attrs().Name)
+		}
+	}
+	return out, nil
 }
