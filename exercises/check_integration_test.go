@@ -3,7 +3,6 @@
 package exercises_test
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,17 +34,7 @@ func leftovers(e *testenv.Env) []string {
 			}
 		}
 	}
-	if veths, err := e.Netns.Veths(); err != nil || len(veths) > 0 {
-		out = append(out, fmt.Sprintf("veths %v %v", veths, err))
-	}
-	script := `if command -v iptables >/dev/null; then iptables -t nat -S | grep 'dockling [0-9a-f]' || true; fi
-grep '"ip"' "$0/network/leases.json" 2>/dev/null || true`
-	argv := e.Netns.Wrap("sh", "-c", script, e.Root)
-	b, _ := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-	if s := strings.TrimSpace(string(b)); s != "" {
-		out = append(out, s)
-	}
-	return out
+	return append(out, e.NetLeftovers()...)
 }
 
 // dockling runs one command line as the lessons print it.

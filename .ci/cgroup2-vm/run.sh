@@ -137,6 +137,9 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t tmpfs tmp /tmp
+# Terminals for run -it and exec -t: devpts, and /dev/ptmx through it.
+mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666 devpts /dev/pts
+[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 mkdir -p /run && mount -t tmpfs run /run
 while read -r mod; do
   insmod "/lib/modules/$mod" || echo "dockling-vm: insmod $mod failed"

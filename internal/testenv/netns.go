@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -102,4 +104,37 @@ func (n *Netns) Veths() ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// containerRule matches the comment dockling puts on a container's NAT
+// rules ("dockling <id>"), not the bridge's own rules.
+var containerRule = regexp.MustCompile(`dockling [0-9a-f]`)
+
+// NetLeftovers lists what dockling's networking left in the namespace:
+// veths, container NAT rules (where there is iptables at all; without it
+// dockling publishes ports with its userland proxy) and address leases.
+func (e *Env) NetLeftovers() []string {
+	var out []string
+	if veths, err := e.Netns.Veths(); err != nil || len(veths) > 0 {
+		out = append(out, fmt.Sprintf("veths %v (err: %v)", veths, err))
+	}
+	if _, err := exec.LookPath("iptables"); err == nil {
+		argv := e.Netns.Wrap("iptables", "-w", "-t", "nat", "-S")
+		b, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		if err != nil {
+			out = append(out, fmt.Sprintf("iptables -t nat -S: %v: %s", err, b))
+		}
+		for _, rule := range strings.Split(string(b), "\n") {
+			if containerRule.MatchString(rule) {
+				out = append(out, "rule "+rule)
+			}
+		}
+	}
+	leases, _ := os.ReadFile(filepath.Join(e.Root, "network", "leases.json"))
+	for _, l := range strings.Split(string(leases), "\n") {
+		if strings.Contains(l, `"ip"`) {
+			out = append(out, "lease "+strings.TrimSpace(l))
+		}
+	}
+	return out
 }

@@ -29,10 +29,7 @@ func TestMain(m *testing.M) {
 // leftovers lists container records and names, and the veths, container
 // rules and leases still present in the throwaway namespace.
 func leftovers(e *testenv.Env) []string {
-	var out []string
-	if s := netLeftovers(); s != "" {
-		out = append(out, s)
-	}
+	out := e.NetLeftovers()
 	ids, _ := os.ReadDir(filepath.Join(e.Root, "containers"))
 	for _, id := range ids {
 		if id.IsDir() {
@@ -44,16 +41,6 @@ func leftovers(e *testenv.Env) []string {
 		out = append(out, "container name "+n.Name())
 	}
 	return out
-}
-
-// netLeftovers reports veths, container rules and leases still present in
-// the throwaway namespace.
-func netLeftovers() string {
-	out, _ := command(env.Netns.Wrap("sh", "-c", `
-ip -o link show type veth
-iptables -t nat -S | grep 'dockling [0-9a-f]' || true
-grep '"ip"' "$0/network/leases.json" 2>/dev/null || true`, env.Root)).CombinedOutput()
-	return strings.TrimSpace(string(out))
 }
 
 func run(t *testing.T, args ...string) string {
@@ -232,7 +219,7 @@ func TestIntegrationSupervisorKilled(t *testing.T) {
 	waitFor(t, func() bool { return syscall.Kill(pid, 0) != nil || zombie(pid) })
 	waitFor(t, func() bool { return !strings.Contains(run(t, "ps", "-a"), "Up ") })
 	run(t, "rm", "-f", "orphan")
-	if left := netLeftovers(); left != "" {
+	if left := env.NetLeftovers(); len(left) > 0 {
 		t.Errorf("rm -f after a killed supervisor left: %s", left)
 	}
 }
@@ -479,7 +466,7 @@ func TestIntegrationSystemResetCleansEverything(t *testing.T) {
 	if ps := run(t, "ps", "-aq"); ps != "" {
 		t.Errorf("containers after system reset: %q", ps)
 	}
-	if left := netLeftovers(); left != "" {
+	if left := env.NetLeftovers(); len(left) > 0 {
 		t.Errorf("left after system reset: %s", left)
 	}
 	run(t, "system", "reset", "-f") // twice is harmless
