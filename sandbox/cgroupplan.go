@@ -56,6 +56,12 @@ func cgroupScript(spec *CgroupSpec) (setup, teardown []string, err error) {
 	roots := map[string]bool{}
 	for _, f := range files[:created] {
 		_, shell := cgroupFileOp(f)
+		if f.Op == "mkdir" && filepath.Base(f.Path) != spec.Name {
+			// The shared dockling/ parent: made just now to print this,
+			// and kept (as between containers), so the script must not
+			// fail when it is there.
+			shell = "mkdir -p " + explain.Quote(f.Path)
+		}
 		setup = append(setup, shell)
 		if f.Op == "mkdir" && filepath.Base(f.Path) == spec.Name {
 			// <hierarchy>/dockling/<name>: join it, and later go back to the

@@ -167,6 +167,12 @@ func TestIntegrationStep3RunnerKilledLeavesNoCgroup(t *testing.T) {
 }
 
 func TestIntegrationStep3Script(t *testing.T) {
+	// As on a machine where dockling never ran: no dockling/ parents. Making
+	// the script makes them (it creates the cgroup to see what dockling
+	// would write), and the script must still run afterwards.
+	if _, err := cgroups.RemoveParents(nil); err != nil {
+		t.Fatal(err)
+	}
 	script := env.MustRun(t, "step", "3", "-m", "48m", "--script", "--", "cat", "/proc/self/cgroup").Stdout
 	path := filepath.Join(t.TempDir(), "step3.sh")
 	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
