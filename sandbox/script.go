@@ -40,8 +40,14 @@ func Script(cfg *Config, title string) (string, error) {
 		}
 		netSetup = shellLines(ops)
 		netTeardown = shellLines(network.TeardownOps(ncfg, att))
-		child.WriteString("# wait until the host side has plugged in the cable and set the route\n")
-		child.WriteString("while ! ip route show default 2>/dev/null | grep -q via; do sleep 0.05; done\n")
+		child.WriteString("# wait until the host side has plugged in the cable and set the route; if a\n")
+		child.WriteString("# line of the host side failed, that never happens: give up after 10 s\n")
+		child.WriteString("tries=0\n")
+		child.WriteString("while ! ip route show default 2>/dev/null | grep -q via; do\n")
+		child.WriteString("  tries=$((tries + 1))\n")
+		child.WriteString("  [ \"$tries\" -le 200 ] || { echo \"the container's network never came up: see the host side's error above\" >&2; exit 1; }\n")
+		child.WriteString("  sleep 0.05\n")
+		child.WriteString("done\n")
 	}
 	for _, op := range ChildPlan(cfg) {
 		if op.Shell == "" {

@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dockling/dockling/sandbox/cgroups"
 )
 
 // inThrowawayNetns runs a shell script in a network namespace made for this
@@ -30,7 +33,7 @@ func inThrowawayNetns(t *testing.T, script string) string {
 const afterChecks = `
 echo "veths: $(ip -o link show type veth | wc -l)"
 echo "container rules: $(iptables -t nat -S | grep -c -e 'dockling step' -e 'dockling script' || true)"
-echo "leases: $(grep -c '"ip"' "$DOCKLING_ROOT/network/leases.json" || true)"
+echo "leases: $(cat "$DOCKLING_ROOT/network/leases.json" 2>/dev/null | grep -c '"ip"' || true)"
 `
 
 func checkClean(t *testing.T, out string) {
@@ -124,4 +127,35 @@ wait $runner
 		t.Errorf("the step 5 script's container is not reachable on its published port:\n%s\nscript:\n%s", out, script)
 	}
 	checkClean(t, out)
+}
+
+// When a line of the script's host side fails (no iptables, say), set -e
+// ends the script; the container, waiting in the background for its
+// network, must give up too instead of waiting for ever.
+func TestIntegrationStep5ScriptGivesUpWhenTheHostSideFails(t *testing.T) {
+	script := env.MustRun(t, "step", "5", "--script", "--", "true").Stdout
+	const line = "sysctl -qw net.ipv4.ip_forward=1\n"
+	if !strings.Contains(script, line) {
+		t.Fatalf("no %q in the script:\n%s", line, script)
+	}
+	script = strings.Replace(script, line, "false # a host-side command that fails\n", 1)
+	path := filepath.Join(t.TempDir(), "step5.sh")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The script's cgroup: its teardown never runs, so the test removes it.
+	name := regexp.MustCompile(`dockling/(script5-[0-9-]+)`).FindStringSubmatch(script)
+	if name == nil {
+		t.Fatalf("no cgroup in the script:\n%s", script)
+	}
+	t.Cleanup(func() {
+		if m, err := cgroups.Load(name[1]); err == nil {
+			_ = m.Destroy()
+		}
+	})
+	// The output ends when the container's shell, the last writer, does.
+	out := inThrowawayNetns(t, fmt.Sprintf("bash %s && echo exit=0 || echo exit=$?", path))
+	if !strings.Contains(out, "exit=1") || !strings.Contains(out, "the container's network never came up") {
+		t.Errorf("the script with a failing host side:\n%s", out)
+	}
 }
