@@ -68,3 +68,17 @@ func destroyDir(rec *recorder, dir string, useKillFile bool) error {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// rmdirWhenFreed removes an empty parent cgroup with rmdir. Right after its
+// last child went, the kernel may still be freeing that child, and rmdir
+// says EBUSY until it has: that is waited out, up to destroyTimeout.
+func rmdirWhenFreed(rmdir func(string) error, dir string) error {
+	deadline := time.Now().Add(destroyTimeout)
+	for {
+		err := rmdir(dir)
+		if !errors.Is(err, unix.EBUSY) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // Manager is one container's cgroup, whichever cgroup version the host runs.
@@ -163,7 +161,7 @@ func (h *host) cleanupAll(owned func(name string) bool) ([]string, error) {
 		if kept {
 			continue
 		}
-		if err := rec.rmdir(parent); err != nil && !os.IsNotExist(err) {
+		if err := rmdirWhenFreed(rec.rmdir, parent); err != nil && !os.IsNotExist(err) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
 		}
 	}
@@ -276,17 +274,7 @@ func (h *host) removeParents(keep func(string) bool) ([]string, error) {
 			kept = append(kept, fmt.Sprintf("%s (holds %s)", h.unprefix(parent), strings.Join(held, ", ")))
 			continue
 		}
-		// Empty, but the kernel may still be freeing a child removed a
-		// moment ago: rmdir says EBUSY until it has.
-		deadline := time.Now().Add(destroyTimeout)
-		for {
-			err = h.rmdir(parent)
-			if !errors.Is(err, unix.EBUSY) || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := rmdirWhenFreed(h.rmdir, parent); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("remove %s: %w", h.unprefix(parent), err))
 		}
 	}
